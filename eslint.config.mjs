@@ -1,0 +1,49 @@
+// @ts-check
+import eslint from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Modules that do I/O or are not deterministic: never allowed in workflow code. */
+const workflowForbidden = [
+  'fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'dns', 'tls', 'worker_threads',
+  'express', 'nodemailer', 'zod', 'yaml', 'pino', 'jsonwebtoken', 'smtp-server', '@temporalio/client',
+  '@temporalio/worker', '@temporalio/activity', '@temporalio/testing',
+].flatMap((name) => (/^[a-z_]+$/.test(name) && !name.includes('-') ? [name, `node:${name}`] : [name]));
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.tools/**', 'data/**', 'coverage/**', 'test-artifacts/**', '**/*.cjs'] },
+  eslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['src/workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: workflowForbidden.map((name) => ({
+            name,
+            message: 'Workflow code runs in a deterministic sandbox: do I/O in an activity.',
+          })),
+          patterns: [{ group: ['**/activities/*', '!**/activities/index'], message: 'Import activities only as types (proxyActivities).' }],
+        },
+      ],
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Policy arrives as workflow input.' }],
+      'no-restricted-globals': ['error', { name: 'process', message: 'Workflow code runs in a deterministic sandbox.' }],
+    },
+  },
+  {
+    files: ['test/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],
+    rules: { 'no-console': 'off', '@typescript-eslint/unbound-method': 'off' },
+  },
+  { files: ['**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+);

@@ -1,0 +1,103 @@
+/**
+ * The notify activity: resolves recipients, renders each message in the recipient's language and
+ * delivers it through the channel. Recipients already served are remembered in heartbeat details,
+ * so a retry after a partial failure does not write to them again.
+ */
+import { Context } from '@temporalio/activity';
+import type { GridflowConfig } from '../config/schema';
+import type { NotificationRequest } from '../domain/notification';
+import type { OrgTree } from '../domain/org-tree';
+import type { Locale } from '../domain/vocabulary';
+import { toLocale } from '../i18n';
+import type { NotificationChannel } from '../notifications/channel';
+import { renderNotification } from '../notifications/render';
+
+export interface NotifyDeps {
+  config: GridflowConfig;
+  org: OrgTree;
+  channel: NotificationChannel;
+  /** Base URL of the API for links in e-mails, e.g. `https://gridflow.example.org`. */
+  publicUrl?: string | undefined;
+  /** Domain part of Message-IDs. */
+  messageIdDomain?: string | undefined;
+}
+
+interface Recipient {
+  key: string;
+  address: string;
+  name: string;
+  locale: Locale;
+  staff: boolean;
+}
+
+export function createNotifyActivity(deps: NotifyDeps) {
+  const { config, org } = deps;
+  const categoryNames = new Map(config.categories.map((category) => [category.id, category.name]));
+
+  function recipientsOf(request: NotificationRequest): Recipient[] {
+    const staffIds = new Set(request.staffIds ?? []);
+    if (request.supervisorsOf) for (const person of org.supervisorsOf(request.supervisorsOf)) staffIds.add(person.id);
+    const recipients: Recipient[] = [...staffIds].flatMap((id) => {
+      const person = org.staff(id);
+      return person ? [{ key: person.id, address: person.email, name: person.name, locale: person.locale, staff: true }] : [];
+    });
+    if (request.resident) {
+      recipients.push({
+        key: 'resident',
+        address: request.resident.email,
+        name: request.resident.name ?? '',
+        locale: toLocale(request.resident.locale, config.city.defaultLocale),
+        staff: false,
+      });
+    }
+    return recipients;
+  }
+
+  return {
+    /** Delivers one notification to every recipient; throws (and is retried) if any delivery failed. */
+    async notify(request: NotificationRequest): Promise<{ delivered: string[] }> {
+      const context = activityContext();
+      const done = new Set<string>((context?.info.heartbeatDetails as string[] | undefined) ?? []);
+      const failures: string[] = [];
+      for (const recipient of recipientsOf(request)) {
+        if (done.has(recipient.key)) continue;
+        const rendered = renderNotification(request, {
+          locale: recipient.locale,
+          timeZone: config.city.timeZone,
+          recipientName: recipient.name || (recipient.locale === 'zh-CN' ? '居民' : 'resident'),
+          categoryName: (id) => nameIn(categoryNames.get(id), recipient.locale) ?? id,
+          unitName: (id) => nameIn(org.unit(id)?.name, recipient.locale) ?? id,
+          staffName: (id) => org.staff(id)?.name ?? id,
+          caseUrl: recipient.staff && deps.publicUrl ? `${deps.publicUrl}/dashboard#/cases/${encodeURIComponent(request.facts.caseId)}` : undefined,
+        });
+        try {
+          await deps.channel.deliver({
+            messageId: `<${request.messageId}.${recipient.key}@${deps.messageIdDomain ?? 'gridflow.local'}>`,
+            to: { address: recipient.address, name: recipient.name || undefined },
+            ...rendered,
+          });
+          done.add(recipient.key);
+          context?.heartbeat([...done]);
+        } catch (error) {
+          failures.push(`${recipient.key}: ${(error as Error).message}`);
+        }
+      }
+      if (failures.length > 0) throw new Error(`delivery failed for ${failures.join('; ')}`);
+      return { delivered: [...done] };
+    },
+  };
+}
+
+function nameIn(name: { 'zh-CN': string; en?: string | undefined } | undefined, locale: Locale): string | undefined {
+  if (!name) return undefined;
+  return locale === 'en' ? (name.en ?? name['zh-CN']) : name['zh-CN'];
+}
+
+/** The activity context when running inside a worker; undefined when called directly in a unit test. */
+function activityContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
+  }
+}

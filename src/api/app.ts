@@ -1,0 +1,62 @@
+/**
+ * `createApp(deps)`: the Express application, built without listening so tests can mount it on
+ * port 0 and production on PORT.
+ */
+import type { Client } from '@temporalio/client';
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import swaggerUi from 'swagger-ui-express';
+import type { GridflowConfig } from '../config/schema';
+import type { OrgTree } from '../domain/org-tree';
+import { authenticate } from './auth';
+import { errorHandler, notFoundHandler } from './errors';
+import { openApiDocument } from './openapi';
+import { caseRoutes } from './routes/cases';
+import { healthRoutes } from './routes/health';
+
+export interface ApiDeps {
+  config: GridflowConfig;
+  org: OrgTree;
+  client: Client;
+  taskQueue: string;
+  authSecret: string;
+  logger: Logger;
+  /** The clock for submissions; tests may pin it. */
+  now?: () => Date;
+}
+
+/** Largest accepted JSON body: a description is at most 4,000 characters. */
+const BODY_LIMIT = '64kb';
+
+export function createApp(deps: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('query parser', 'simple');
+
+  const document = openApiDocument();
+  app.use(healthRoutes(deps.client));
+  app.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'gridflow API' }));
+
+  const api = express.Router();
+  api.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  api.use(authenticate({ config: deps.config, secret: deps.authSecret }));
+  api.use(
+    caseRoutes({
+      config: deps.config,
+      org: deps.org,
+      client: deps.client,
+      taskQueue: deps.taskQueue,
+      authSecret: deps.authSecret,
+      now: deps.now ?? (() => new Date()),
+    }),
+  );
+  app.use('/api/v1', api);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

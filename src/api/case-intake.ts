@@ -1,0 +1,96 @@
+/**
+ * Turns a submission into a case: checks the category, routes the place to its grid, picks the
+ * grid worker and fixes the SLA plan, so the workflow starts with everything it needs.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { GridflowConfig } from '../config/schema';
+import type { Actor, CaseInput } from '../domain/case-model';
+import type { OrgTree } from '../domain/org-tree';
+import { planFor } from '../domain/sla-policy';
+import type { Locale } from '../domain/vocabulary';
+import { addClockTime } from '../domain/working-calendar';
+import type { Principal } from './auth';
+import { problem, ProblemError } from './errors';
+import type { SubmitCaseBody } from './schemas/cases';
+
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+function base32(bytes: Uint8Array, length: number): string {
+  let out = '';
+  for (let i = 0; out.length < length; i++) out += BASE32[(bytes[i % bytes.length] ?? 0) % 32];
+  return out;
+}
+
+/** A fresh case id: `c-` and 16 base32 characters (80 random bits). */
+export function newCaseId(): string {
+  return `c-${base32(randomBytes(16), 16)}`;
+}
+
+/**
+ * The case id for a caller's Idempotency-Key: derived, so the same key from the same caller always
+ * names the same workflow, and two callers' keys never collide.
+ */
+export function caseIdForIdempotencyKey(callerKey: string, idempotencyKey: string): string {
+  return `c-${base32(createHash('sha256').update(`${callerKey}\u0000${idempotencyKey}`).digest(), 16)}`;
+}
+
+/** Stable identity of a caller for idempotency: `staff:<id>` or `integration:<id>`. */
+export function callerKey(principal: Principal): string {
+  if (principal.kind === 'staff') return `staff:${principal.staff.id}`;
+  if (principal.kind === 'integration') return `integration:${principal.integration.id}`;
+  return 'anonymous';
+}
+
+export interface IntakeContext {
+  config: GridflowConfig;
+  org: OrgTree;
+}
+
+/** Builds the workflow input, or throws a 403/422 problem naming the field at fault. */
+export function buildCaseInput(
+  { config, org }: IntakeContext,
+  body: SubmitCaseBody,
+  submittedBy: Actor,
+  caseId: string,
+  now: Date,
+  fallbackLocale: Locale,
+): CaseInput {
+  const category = config.categories.find((c) => c.id === body.category);
+  if (!category) throw unprocessable('body.category', `unknown category "${body.category}"`);
+  const routed = org.route({ gridId: body.gridId, location: body.location, address: body.address });
+  if ('failure' in routed) throw unprocessable(`body.${routed.failure.field}`, routed.failure.reason);
+  const grid = routed.grid;
+  if (submittedBy.kind === 'staff' && submittedBy.role !== 'admin' && !org.isWithin(grid.id, submittedBy.unitId)) {
+    throw problem(403, 'forbidden', `grid "${grid.id}" is outside your unit`);
+  }
+  const assignee = org.dutyOfficer(grid.id);
+  if (!assignee) throw problem(422, 'validation', `grid "${grid.id}" has no grid worker`);
+  const priority = body.priority ?? category.defaultPriority;
+  return {
+    caseId,
+    submittedAt: now.toISOString(),
+    category: category.id,
+    priority,
+    title: body.title,
+    description: body.description,
+    address: body.address,
+    location: body.location,
+    reporter: body.reporter,
+    locale: body.lang ?? fallbackLocale,
+    submittedBy,
+    ladder: org.ladder(grid.id),
+    assigneeId: assignee.id,
+    sla: planFor(config, category.id, priority),
+  };
+}
+
+/** The first deadline of a case, as the workflow will compute it. */
+export function initialDueAt(input: CaseInput): string {
+  const { sla } = input;
+  const dueMs = addClockTime(Date.parse(input.submittedAt), sla.budgets.grid, sla.clock, { calendar: sla.calendar, zone: sla.timeZone });
+  return new Date(dueMs).toISOString();
+}
+
+function unprocessable(field: string, message: string): ProblemError {
+  return problem(422, 'validation', `${field}: ${message}`, [{ field, message }]);
+}

@@ -1,0 +1,61 @@
+/**
+ * What each kind of caller sees of a case. Staff in scope see everything; residents see their
+ * case's progress without internal notes or staff contact details.
+ */
+import type { CaseState, TimelineEntry } from '../../domain/case-model';
+
+/** Timeline steps a resident is shown (internal notes and warnings stay inside). */
+const RESIDENT_VISIBLE = new Set([
+  'submitted',
+  'assigned',
+  'acknowledged',
+  'started',
+  'info_requested',
+  'info_provided',
+  'resolved',
+  'escalated',
+  'reopened',
+  'closed',
+  'auto_closed',
+  'cancelled',
+]);
+
+/** Staff and the submitting integration: the whole state. */
+export function staffCaseView(state: CaseState) {
+  const { ladder: _ladder, submittedBy: _by, locale: _locale, location, ...rest } = state;
+  return { ...rest, ...(location ? { location } : {}) };
+}
+
+/** The resident holding the case token. */
+export function residentCaseView(state: CaseState) {
+  return {
+    id: state.id,
+    status: state.status,
+    category: state.category,
+    priority: state.priority,
+    title: state.title,
+    description: state.description,
+    address: state.address,
+    submittedAt: state.submittedAt,
+    level: state.level,
+    unitId: state.unitId,
+    gridId: state.gridId,
+    dueAt: state.dueAt,
+    resolvedAt: state.resolvedAt,
+    confirmBy: state.confirmBy,
+    closedAt: state.closedAt,
+    rating: state.rating,
+    timeline: state.timeline
+      .filter((entry) => RESIDENT_VISIBLE.has(entry.type))
+      .map(({ seq, at, type, level, unitId, note, actor }: TimelineEntry) => ({
+        seq,
+        at,
+        type,
+        level,
+        unitId,
+        actor: { kind: actor.kind },
+        // Residents see what they or the resolver wrote to them, not staff-internal notes.
+        ...(note && (type === 'resolved' || type === 'info_requested' || actor.kind !== 'staff') ? { note } : {}),
+      })),
+  };
+}

@@ -1,0 +1,225 @@
+/**
+ * `/cases`: submission, reading, staff actions, resident feedback, and listings from visibility.
+ */
+import { createHash } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { GridflowConfig } from '../../config/schema';
+import type { CaseInput, CaseState } from '../../domain/case-model';
+import type { CaseAction } from '../../domain/case-rules';
+import type { OrgTree } from '../../domain/org-tree';
+import { toLocale } from '../../i18n';
+import { ASSIGNEE, CATEGORY, DUE_AT, KIND, LEVEL, OVERDUE, PRIORITY, STATUS, UNIT, UNITS } from '../../temporal/search-attributes';
+import type { caseWorkflow } from '../../workflows/case';
+import { caseActionUpdate, caseWorkflowId, getCaseQuery } from '../../workflows/definitions';
+import { actorOf, caseTokenFor, isValidCaseToken, requireCaller, requireStaff, type Principal } from '../auth';
+import { buildCaseInput, callerKey, caseIdForIdempotencyKey, initialDueAt, newCaseId } from '../case-intake';
+import { parseOr400, problem } from '../errors';
+import { residentCaseView, staffCaseView } from '../presenters/case';
+import { caseActionSchema, caseListQuerySchema, feedbackSchema, submitCaseSchema } from '../schemas/cases';
+import { scopedUnit, staffCanSeeCase } from '../scope';
+import { caseMessageProblem } from '../temporal-errors';
+
+export interface CaseRoutesDeps {
+  config: GridflowConfig;
+  org: OrgTree;
+  client: Client;
+  taskQueue: string;
+  authSecret: string;
+  now: () => Date;
+}
+
+const idempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+const caseIdSchema = z.string().regex(/^c-[a-z2-7]{16}$/, 'must be a case id such as c-abcdefgh23456789');
+
+/** The workflow's name, for visibility queries and starts by name. */
+const CASE_WORKFLOW_TYPE = 'caseWorkflow';
+
+export function caseRoutes(deps: CaseRoutesDeps): Router {
+  const { client, config, org } = deps;
+  const router = Router();
+
+  /** Reads a case for `req`'s caller, enforcing scope; residents need the case token. */
+  async function readCase(req: Request, id: string): Promise<{ state: CaseState; principal: Principal }> {
+    const principal = req.principal ?? { kind: 'anonymous' as const };
+    if (principal.kind === 'anonymous') {
+      const token = req.get('x-case-token');
+      if (token === undefined) throw problem(401, 'unauthorized', 'send a Bearer token, an X-API-Key or the X-Case-Token of this case');
+      if (!isValidCaseToken(deps.authSecret, id, token)) throw problem(403, 'forbidden', 'the case token does not match this case');
+    }
+    let state: CaseState;
+    try {
+      state = await client.workflow.getHandle(caseWorkflowId(id)).query(getCaseQuery);
+    } catch (error) {
+      throw caseMessageProblem(error);
+    }
+    if (principal.kind === 'staff' && !staffCanSeeCase(principal.staff, state)) {
+      throw problem(403, 'forbidden', 'the case is outside your unit');
+    }
+    if (principal.kind === 'integration' && !(state.submittedBy.kind === 'integration' && state.submittedBy.id === principal.integration.id)) {
+      throw problem(403, 'forbidden', 'the case was submitted through another integration');
+    }
+    return { state, principal };
+  }
+
+  function present(principal: Principal, state: CaseState) {
+    return principal.kind === 'anonymous' ? residentCaseView(state) : staffCaseView(state);
+  }
+
+  async function act(req: Request, id: string, action: CaseAction) {
+    const { principal } = await readCase(req, id);
+    try {
+      return await client.workflow
+        .getHandle(caseWorkflowId(id))
+        .executeUpdate(caseActionUpdate, { args: [{ action, actor: actorOf(principal) }] })
+        .then((state) => present(principal, state));
+    } catch (error) {
+      throw caseMessageProblem(error);
+    }
+  }
+
+  router.post('/cases', async (req, res) => {
+    const principal = requireCaller(req);
+    const body = parseOr400(submitCaseSchema, req.body, 'body');
+    const rawKey = req.get('idempotency-key');
+    const key = rawKey === undefined ? undefined : parseOr400(idempotencyKeySchema, rawKey, 'headers.Idempotency-Key');
+    const caseId = key === undefined ? newCaseId() : caseIdForIdempotencyKey(callerKey(principal), key);
+    const locale = toLocale(body.lang ?? (req.acceptsLanguages('zh-CN', 'zh', 'en') || undefined), config.city.defaultLocale);
+    const input = buildCaseInput({ config, org }, body, actorOf(principal), caseId, deps.now(), locale);
+    const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+    const dueAt = initialDueAt(input);
+    try {
+      await client.workflow.start<typeof caseWorkflow>(CASE_WORKFLOW_TYPE, {
+        workflowId: caseWorkflowId(caseId),
+        taskQueue: deps.taskQueue,
+        args: [input],
+        memo: { requestHash },
+        // The case is visible to supervisors from the first moment, before the worker picks it up.
+        typedSearchAttributes: initialSearchAttributes(input, dueAt),
+        workflowIdConflictPolicy: 'FAIL',
+        // A key names one case forever, even after that case has closed.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+    } catch (error) {
+      if (key !== undefined && error instanceof WorkflowExecutionAlreadyStartedError) {
+        const replay = await replayedCase(caseId, requestHash);
+        res.status(201).set('Idempotent-Replayed', 'true').location(`/api/v1/cases/${caseId}`).json(replay);
+        return;
+      }
+      throw error;
+    }
+    res
+      .status(201)
+      .location(`/api/v1/cases/${caseId}`)
+      .json({
+        id: caseId,
+        status: 'assigned',
+        level: input.ladder[0]?.level,
+        unitId: input.ladder[0]?.unitId,
+        assigneeId: input.assigneeId,
+        dueAt,
+        caseToken: caseTokenFor(deps.authSecret, caseId),
+      });
+  });
+
+  /** The answer to a retried submission: the case the key already names, if the body is the same. */
+  async function replayedCase(caseId: string, requestHash: string) {
+    const handle = client.workflow.getHandle(caseWorkflowId(caseId));
+    const description = await handle.describe();
+    if (description.memo?.requestHash !== requestHash) {
+      throw problem(409, 'conflict', 'this Idempotency-Key was already used for a different request');
+    }
+    const state = await handle.query(getCaseQuery);
+    return {
+      id: caseId,
+      status: state.status,
+      level: state.level,
+      unitId: state.unitId,
+      assigneeId: state.assigneeId,
+      dueAt: state.dueAt,
+      caseToken: caseTokenFor(deps.authSecret, caseId),
+    };
+  }
+
+  router.get('/cases', async (req, res) => {
+    const staff = requireStaff(req);
+    const query = parseOr400(caseListQuerySchema, req.query, 'query');
+    const unit = scopedUnit(staff, org, query.unit);
+    const clauses = [`WorkflowType = '${CASE_WORKFLOW_TYPE}'`, `${UNITS.name} = '${unit}'`];
+    if (query.status) clauses.push(`${STATUS.name} = '${query.status}'`);
+    if (query.level) clauses.push(`${LEVEL.name} = '${query.level}'`);
+    if (query.assignee) clauses.push(`${ASSIGNEE.name} = '${query.assignee}'`);
+    if (query.overdue) clauses.push(`${OVERDUE.name} = ${query.overdue}`);
+    const items: ReturnType<typeof caseSummary>[] = [];
+    for await (const execution of client.workflow.list({ query: clauses.join(' AND '), pageSize: query.pageSize })) {
+      items.push(caseSummary(execution));
+      if (items.length >= query.pageSize) break;
+    }
+    res.json({ unit, items });
+  });
+
+  router.get('/cases/:id', async (req, res) => {
+    const id = parseOr400(caseIdSchema, req.params.id, 'params.id');
+    const { state, principal } = await readCase(req, id);
+    res.json(present(principal, state));
+  });
+
+  router.post('/cases/:id/actions', async (req, res) => {
+    const id = parseOr400(caseIdSchema, req.params.id, 'params.id');
+    const action = parseOr400(caseActionSchema, req.body, 'body');
+    if (action.type === 'reassign') {
+      const staff = requireStaff(req);
+      const assignee = org.staff(action.assigneeId);
+      if (!assignee) throw problem(422, 'validation', `body.assigneeId: unknown staff "${action.assigneeId}"`, [{ field: 'body.assigneeId', message: 'unknown staff' }]);
+      const scope = staff.role === 'admin' ? org.root.id : staff.unit;
+      if (!org.isWithin(assignee.unit, scope)) {
+        throw problem(422, 'validation', `body.assigneeId: "${assignee.id}" is outside your unit`, [{ field: 'body.assigneeId', message: 'outside your unit' }]);
+      }
+    }
+    res.json(await act(req, id, action));
+  });
+
+  router.post('/cases/:id/feedback', async (req, res) => {
+    const id = parseOr400(caseIdSchema, req.params.id, 'params.id');
+    const feedback = parseOr400(feedbackSchema, req.body, 'body');
+    res.json(await act(req, id, { type: 'feedback', ...feedback }));
+  });
+
+  return router;
+}
+
+function initialSearchAttributes(input: CaseInput, dueAt: string): TypedSearchAttributes {
+  const grid = input.ladder[0];
+  return new TypedSearchAttributes([
+    { key: KIND, value: 'case' },
+    { key: STATUS, value: 'assigned' },
+    { key: LEVEL, value: grid?.level ?? 'grid' },
+    { key: UNIT, value: grid?.unitId ?? '' },
+    { key: UNITS, value: input.ladder.map((rung) => rung.unitId) },
+    { key: ASSIGNEE, value: input.assigneeId },
+    { key: CATEGORY, value: input.category },
+    { key: PRIORITY, value: input.priority },
+    { key: DUE_AT, value: new Date(dueAt) },
+    { key: OVERDUE, value: false },
+  ]);
+}
+
+/** A case as visibility knows it: enough for lists and boards without asking each workflow. */
+export function caseSummary(execution: WorkflowExecutionInfo) {
+  const attributes = execution.typedSearchAttributes;
+  return {
+    id: execution.workflowId,
+    status: attributes.get(STATUS),
+    level: attributes.get(LEVEL),
+    unitId: attributes.get(UNIT),
+    assigneeId: attributes.get(ASSIGNEE),
+    category: attributes.get(CATEGORY),
+    priority: attributes.get(PRIORITY),
+    dueAt: attributes.get(DUE_AT)?.toISOString(),
+    overdue: attributes.get(OVERDUE) ?? false,
+    submittedAt: execution.startTime.toISOString(),
+    open: execution.status.name === 'RUNNING' || execution.status.name === 'CONTINUED_AS_NEW',
+  };
+}

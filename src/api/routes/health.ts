@@ -1,0 +1,22 @@
+/**
+ * `/healthz` (the process is up) and `/readyz` (it can reach Temporal and serve requests).
+ */
+import type { Client } from '@temporalio/client';
+import { Router } from 'express';
+import { ProblemError, sendProblem } from '../errors';
+
+export function healthRoutes(client: Client): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (req, res) => {
+    try {
+      await client.connection.withDeadline(Date.now() + 2_000, () => client.workflowService.getSystemInfo({}));
+      res.json({ status: 'ready', temporal: 'ok' });
+    } catch (error) {
+      sendProblem(req, res, new ProblemError(503, 'unavailable', `Temporal is not reachable: ${(error as Error).message}`, undefined, { 'Retry-After': '5' }));
+    }
+  });
+  return router;
+}

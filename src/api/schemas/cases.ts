@@ -1,0 +1,127 @@
+/**
+ * Request and response schemas of the case routes (DESIGN.md §4). Unknown fields are rejected.
+ */
+import { z } from 'zod';
+import { CASE_STATUSES } from '../../domain/case-model';
+import { MAX_NOTE_LENGTH } from '../../domain/case-rules';
+import { LOCALES } from '../../domain/vocabulary';
+import { freeText, isoInstant, levelParam, priorityParam, unitIdParam } from './common';
+
+export const MAX_DESCRIPTION_LENGTH = 4000;
+
+export const reporterSchema = z
+  .strictObject({
+    name: freeText(100).optional(),
+    phone: z.string().regex(/^\+?[0-9][0-9 -]{4,19}$/, 'must be a phone number').optional(),
+    email: z.email().max(254).optional(),
+  })
+  .meta({ id: 'Reporter', description: 'The resident who reported the case; personal data.' });
+
+export const submitCaseSchema = z
+  .strictObject({
+    category: z.string().min(1).max(64).meta({ description: 'Category id from GET /categories', example: 'road_repair' }),
+    priority: priorityParam.optional().meta({ description: "Defaults to the category's default priority" }),
+    title: freeText(200).optional(),
+    description: freeText(MAX_DESCRIPTION_LENGTH).min(1, 'must not be empty'),
+    gridId: unitIdParam.optional().meta({ description: 'The grid, when the caller knows it' }),
+    location: z
+      .strictObject({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) })
+      .optional()
+      .meta({ description: 'WGS-84 position; routed to the grid whose bounds contain it' }),
+    address: freeText(300).optional().meta({ description: 'Routed by the address fragments in config', example: '三堂村一组' }),
+    reporter: reporterSchema.optional(),
+    lang: z.enum(LOCALES).optional().meta({ description: "Resident's language for e-mails (else Accept-Language)" }),
+  })
+  .meta({ id: 'SubmitCase' });
+export type SubmitCaseBody = z.infer<typeof submitCaseSchema>;
+
+export const caseSubmittedSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(CASE_STATUSES),
+    level: levelParam,
+    unitId: z.string(),
+    assigneeId: z.string(),
+    dueAt: isoInstant,
+    caseToken: z.string().meta({ description: "The resident's token for reading this case (X-Case-Token)" }),
+  })
+  .meta({ id: 'CaseSubmitted' });
+
+const note = freeText(MAX_NOTE_LENGTH);
+const requiredNote = note.min(1, 'must not be empty');
+
+/** `POST /cases/:id/actions` bodies, one shape per action type. */
+export const caseActionSchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('acknowledge'), note: note.optional() }),
+    z.strictObject({ type: z.literal('start'), note: note.optional() }),
+    z.strictObject({ type: z.literal('note'), note: requiredNote }),
+    z.strictObject({ type: z.literal('request_info'), note: requiredNote }),
+    z.strictObject({ type: z.literal('info_provided'), note: note.optional() }),
+    z.strictObject({ type: z.literal('resolve'), note: requiredNote }),
+    z.strictObject({ type: z.literal('escalate'), reason: requiredNote }),
+    z.strictObject({ type: z.literal('reassign'), assigneeId: unitIdParam, reason: note.optional() }),
+    z.strictObject({ type: z.literal('move_deadline'), dueAt: isoInstant, reason: requiredNote }),
+    z.strictObject({ type: z.literal('cancel'), reason: note.optional() }),
+  ])
+  .meta({ id: 'CaseAction' });
+
+export const feedbackSchema = z
+  .strictObject({
+    satisfied: z.boolean(),
+    rating: z.number().int().min(1).max(5).optional(),
+    comment: note.optional(),
+  })
+  .meta({ id: 'CaseFeedback' });
+
+export const caseListQuerySchema = z.strictObject({
+  unit: unitIdParam.optional(),
+  status: z.enum(CASE_STATUSES).optional(),
+  level: levelParam.optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+  assignee: unitIdParam.optional(),
+  pageSize: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+const actorSchema = z.object({ kind: z.enum(['staff', 'resident', 'integration', 'system']), id: z.string().optional() });
+
+export const timelineEntrySchema = z
+  .object({
+    seq: z.number().int(),
+    at: isoInstant,
+    type: z.string(),
+    actor: actorSchema,
+    level: levelParam,
+    unitId: z.string(),
+    assigneeId: z.string(),
+    note: z.string().optional(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ id: 'TimelineEntry' });
+
+export const caseViewSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(CASE_STATUSES),
+    category: z.string(),
+    priority: priorityParam,
+    title: z.string().optional(),
+    description: z.string(),
+    address: z.string().optional(),
+    reporter: reporterSchema.optional(),
+    submittedAt: isoInstant,
+    level: levelParam,
+    unitId: z.string(),
+    gridId: z.string(),
+    assigneeId: z.string(),
+    dueAt: isoInstant.optional(),
+    overdue: z.boolean(),
+    escalations: z.number().int(),
+    reopens: z.number().int(),
+    resolvedAt: isoInstant.optional(),
+    confirmBy: isoInstant.optional(),
+    closedAt: isoInstant.optional(),
+    rating: z.number().int().optional(),
+    timeline: z.array(timelineEntrySchema),
+  })
+  .meta({ id: 'Case' });

@@ -1,0 +1,50 @@
+/**
+ * Schemas shared by several routes: problem+json, ids, times.
+ */
+import { z } from 'zod';
+import { LEVELS, PRIORITIES } from '../../domain/vocabulary';
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+
+export const unitIdParam = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a unit id');
+export const levelParam = z.enum(LEVELS);
+export const priorityParam = z.enum(PRIORITIES);
+
+/** ISO 8601 instant with offset (`Z` or `+08:00`), as all times travel. */
+export const isoInstant = z.iso.datetime({ offset: true });
+
+/** C0 controls except tab, newline and carriage return, and DEL. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/** Free text from people: bounded, and without control characters other than newlines and tabs. */
+export function freeText(max: number) {
+  return z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .refine((text) => !CONTROL_CHARACTERS.test(text), 'must not contain control characters');
+}
+
+/** Standard problem responses for the OpenAPI document. */
+const PROBLEM_STATUSES: [number, string][] = [
+  [400, 'Malformed input; `errors` names each field'],
+  [401, 'Missing or invalid credentials'],
+  [403, 'Not allowed for this caller or outside their unit scope'],
+  [404, 'Not found'],
+  [409, 'Not possible in the current state'],
+  [422, 'Well-formed but unprocessable (e.g. unknown category or place)'],
+  [503, 'Temporal unreachable; retry after Retry-After seconds'],
+];
+
+export const problemResponses: Record<number, { description: string; content: Record<string, { schema: typeof problemSchema }> }> =
+  Object.fromEntries(
+    PROBLEM_STATUSES.map(([status, description]) => [status, { description, content: { 'application/problem+json': { schema: problemSchema } } }]),
+  );

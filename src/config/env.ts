@@ -1,0 +1,38 @@
+/**
+ * Process environment, validated once at start (DESIGN.md §4). Nothing else reads process.env.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError, describeIssues } from './load';
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  /** host:port of an external Temporal frontend; unset → the embedded dev server. */
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('gridflow'),
+  /** mTLS / Temporal Cloud: paths to the client certificate and key, or an API key. */
+  TEMPORAL_TLS_CERT: z.string().optional(),
+  TEMPORAL_TLS_KEY: z.string().optional(),
+  TEMPORAL_API_KEY: z.string().optional(),
+  /** smtp(s)://user:pass@host:port; unset → the embedded SMTP sink writing to data/mail. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().default('gridflow <noreply@gridflow.example.org>'),
+  GRIDFLOW_DATA_DIR: z.string().default('data'),
+  GRIDFLOW_CONFIG: z.string().optional(),
+  /** HS256 secret for staff tokens and case tokens; at least 32 characters. */
+  GRIDFLOW_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Public base URL used in e-mail links. */
+  GRIDFLOW_PUBLIC_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema> & { dataDir: string };
+
+/** Validates the environment; throws a ConfigError naming every bad variable. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) throw new ConfigError('environment', describeIssues(result.error.issues));
+  return { ...result.data, dataDir: path.resolve(result.data.GRIDFLOW_DATA_DIR) };
+}

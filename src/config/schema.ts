@@ -1,0 +1,208 @@
+/**
+ * The shape of `config/gridflow.yaml`: the unit tree, staff, categories, SLA policy, working-day
+ * calendar and integrations of one city district. Validated once at start; every bad key is named.
+ */
+import { Duration, IANAZone } from 'luxon';
+import { z } from 'zod';
+import { LEVELS, LOCALES, PRIORITIES, ROLES } from '../domain/vocabulary';
+
+export { LEVELS, LOCALES, PRIORITIES, ROLES };
+
+export const levelSchema = z.enum(LEVELS);
+
+export const prioritySchema = z.enum(PRIORITIES);
+
+export const roleSchema = z.enum(ROLES);
+
+export const localeSchema = z.enum(LOCALES);
+
+/** Ids travel in URLs, workflow ids and search attributes: keep them boring. */
+export const idSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be lowercase letters, digits, "-" or "_" (pinyin ids), at most 64');
+
+/** A name in every catalog language; zh-CN is required, en falls back to it. */
+export const localizedNameSchema = z.strictObject({
+  'zh-CN': z.string().min(1).max(200),
+  en: z.string().min(1).max(200).optional(),
+});
+
+/** An ISO 8601 duration such as `PT4H`, `P3D` or `PT2S` (tests use second-long SLAs). */
+export const isoDurationSchema = z.string().refine((value) => {
+  const parsed = Duration.fromISO(value);
+  return parsed.isValid && parsed.as('milliseconds') > 0;
+}, 'must be a positive ISO 8601 duration such as PT4H or P3D');
+
+const dateSchema = z.iso.date();
+const clockTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:mm (24-hour clock)');
+
+/** [minLng, minLat, maxLng, maxLat] in WGS-84 degrees. */
+const boundingBoxSchema = z
+  .tuple([z.number().min(-180).max(180), z.number().min(-90).max(90), z.number().min(-180).max(180), z.number().min(-90).max(90)])
+  .refine(([minLng, minLat, maxLng, maxLat]) => minLng < maxLng && minLat < maxLat, 'min must be below max');
+
+export const unitSchema = z.strictObject({
+  id: idSchema,
+  level: levelSchema,
+  /** Absent only on the district at the root. */
+  parent: idSchema.optional(),
+  name: localizedNameSchema,
+  /** Staff id of whoever takes cases at this level: the grid worker on a grid, the duty officer above. */
+  dutyOfficer: idSchema,
+  /** Address fragments (village, group, building) that route a request to this grid. */
+  addresses: z.array(z.string().min(2).max(100)).default([]),
+  /** Where a lat/long routes to this grid. */
+  bounds: boundingBoxSchema.optional(),
+});
+
+export const staffSchema = z.strictObject({
+  id: idSchema,
+  name: z.string().min(1).max(100),
+  email: z.email(),
+  phone: z.string().regex(/^\+?[0-9 -]{5,20}$/, 'must be a phone number').optional(),
+  role: roleSchema,
+  /** The unit whose subtree this person may see and act on. */
+  unit: idSchema,
+  locale: localeSchema.default('zh-CN'),
+});
+
+export const categorySchema = z.strictObject({
+  id: idSchema,
+  name: localizedNameSchema,
+  description: localizedNameSchema.optional(),
+  /** `dispute` cases go to mediation (issue: mediation). */
+  kind: z.enum(['service', 'dispute']).default('service'),
+  defaultPriority: prioritySchema.default('normal'),
+  group: localizedNameSchema.optional(),
+});
+
+/** Deadline per priority at one level. */
+const levelDeadlinesSchema = z.strictObject({
+  urgent: isoDurationSchema,
+  high: isoDurationSchema,
+  normal: isoDurationSchema,
+  low: isoDurationSchema,
+});
+
+export const slaSchema = z.strictObject({
+  /** Fractions of a level's deadline at which the assignee is warned. */
+  warnAt: z.array(z.number().gt(0).lt(1)).max(5).default([0.5, 0.75]),
+  /** Priorities whose clock runs in calendar hours; the others run on the working-day calendar. */
+  calendarHoursFor: z.array(prioritySchema).default(['urgent']),
+  levels: z.strictObject({
+    grid: levelDeadlinesSchema,
+    community: levelDeadlinesSchema,
+    street: levelDeadlinesSchema,
+    district: levelDeadlinesSchema,
+  }),
+  /** Per-category overrides of single cells of the table above. */
+  overrides: z
+    .array(
+      z.strictObject({
+        category: idSchema,
+        level: levelSchema,
+        priority: prioritySchema,
+        within: isoDurationSchema,
+      }),
+    )
+    .default([]),
+  /** How long a resident has to confirm or reopen a resolved case before it closes on its own. */
+  confirmWithin: isoDurationSchema.default('P7D'),
+});
+
+export const calendarSchema = z.strictObject({
+  /** Working intervals of a working day, in the city's time zone. */
+  workingHours: z
+    .array(z.strictObject({ start: clockTimeSchema, end: clockTimeSchema }))
+    .min(1)
+    .refine((spans) => spans.every((s) => s.start < s.end), 'each span must start before it ends')
+    .default([
+      { start: '08:30', end: '12:00' },
+      { start: '13:30', end: '17:30' },
+    ]),
+  /** ISO weekday numbers (1 = Monday) that are rest days unless listed as make-up working days. */
+  weekend: z.array(z.number().int().min(1).max(7)).default([6, 7]),
+  /** Public holidays: rest days even on a weekday. */
+  holidays: z.array(dateSchema).default([]),
+  /** Weekend days that the holiday schedule turns into working days (调休上班). */
+  workingWeekends: z.array(dateSchema).default([]),
+});
+
+export const integrationSchema = z.strictObject({
+  id: idSchema,
+  name: z.string().min(1).max(100),
+  /** SHA-256 (hex) of each accepted API key: keys are high-entropy, never stored in clear. */
+  apiKeySha256: z.array(z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256')).default([]),
+});
+
+export const configSchema = z
+  .strictObject({
+    city: z.strictObject({
+      name: localizedNameSchema,
+      timeZone: z.string().refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone'),
+      defaultLocale: localeSchema.default('zh-CN'),
+    }),
+    units: z.array(unitSchema).min(1),
+    staff: z.array(staffSchema).min(1),
+    categories: z.array(categorySchema).min(1),
+    sla: slaSchema,
+    calendar: calendarSchema.prefault({}),
+    integrations: z.array(integrationSchema).default([]),
+  })
+  .superRefine((config, ctx) => checkReferences(config, ctx));
+
+export type GridflowConfig = z.infer<typeof configSchema>;
+export type Unit = z.infer<typeof unitSchema>;
+export type Staff = z.infer<typeof staffSchema>;
+export type Category = z.infer<typeof categorySchema>;
+export type SlaPolicy = z.infer<typeof slaSchema>;
+export type WorkingCalendar = z.infer<typeof calendarSchema>;
+export type Integration = z.infer<typeof integrationSchema>;
+export type { Level, Locale, Priority, Role } from '../domain/vocabulary';
+
+type RawConfig = Omit<GridflowConfig, never>;
+
+/** Cross-references that a per-field schema cannot see: ids, parents, levels, duty officers. */
+function checkReferences(config: RawConfig, ctx: z.RefinementCtx): void {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const duplicates = (items: { id: string }[], key: string) => {
+    const seen = new Set<string>();
+    items.forEach((item, index) => {
+      if (seen.has(item.id)) issue([key, index, 'id'], `duplicate id "${item.id}"`);
+      seen.add(item.id);
+    });
+  };
+  duplicates(config.units, 'units');
+  duplicates(config.staff, 'staff');
+  duplicates(config.categories, 'categories');
+  duplicates(config.integrations, 'integrations');
+
+  const units = new Map(config.units.map((unit) => [unit.id, unit]));
+  const staff = new Map(config.staff.map((person) => [person.id, person]));
+  const roots = config.units.filter((unit) => unit.parent === undefined);
+  if (roots.length !== 1) issue(['units'], `must have exactly one root unit (no parent), found ${roots.length}`);
+
+  config.units.forEach((unit, index) => {
+    const depth = LEVELS.indexOf(unit.level);
+    if (unit.parent === undefined) {
+      if (unit.level !== 'district') issue(['units', index, 'parent'], 'only the district may have no parent');
+    } else {
+      const parent = units.get(unit.parent);
+      if (!parent) issue(['units', index, 'parent'], `unknown unit "${unit.parent}"`);
+      else if (LEVELS.indexOf(parent.level) !== depth - 1)
+        issue(['units', index, 'parent'], `a ${unit.level} must sit under a ${LEVELS[depth - 1] ?? 'nothing'}, not a ${parent.level}`);
+    }
+    const officer = staff.get(unit.dutyOfficer);
+    if (!officer) issue(['units', index, 'dutyOfficer'], `unknown staff "${unit.dutyOfficer}"`);
+    else if (officer.unit !== unit.id) issue(['units', index, 'dutyOfficer'], `staff "${officer.id}" belongs to unit "${officer.unit}", not "${unit.id}"`);
+    if (unit.level !== 'grid' && (unit.addresses.length > 0 || unit.bounds))
+      issue(['units', index, 'addresses'], 'only grids take addresses and bounds: requests are routed to grids');
+  });
+  config.staff.forEach((person, index) => {
+    if (!units.has(person.unit)) issue(['staff', index, 'unit'], `unknown unit "${person.unit}"`);
+  });
+  const categories = new Set(config.categories.map((category) => category.id));
+  config.sla.overrides.forEach((override, index) => {
+    if (!categories.has(override.category)) issue(['sla', 'overrides', index, 'category'], `unknown category "${override.category}"`);
+  });
+}

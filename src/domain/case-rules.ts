@@ -1,0 +1,140 @@
+/**
+ * The rules of a case's life: which action is legal in which status, and who may take it.
+ * Pure, so the workflow's Update validators and the unit tests share one source of truth.
+ */
+import type { Actor, CaseState, CaseStatus } from './case-model';
+import { FINAL_STATUSES } from './case-model';
+
+/** Longest free text accepted in a note, reason or comment. */
+export const MAX_NOTE_LENGTH = 2000;
+
+/** What staff, residents and integrations can do to a case (`POST /cases/:id/actions`). */
+export type CaseAction =
+  | { type: 'acknowledge'; note?: string | undefined }
+  | { type: 'start'; note?: string | undefined }
+  | { type: 'note'; note: string }
+  | { type: 'request_info'; note: string }
+  | { type: 'info_provided'; note?: string | undefined }
+  | { type: 'resolve'; note: string }
+  | { type: 'escalate'; reason: string }
+  | { type: 'reassign'; assigneeId: string; reason?: string | undefined }
+  | { type: 'move_deadline'; dueAt: string; reason: string }
+  | { type: 'cancel'; reason?: string | undefined }
+  | { type: 'feedback'; satisfied: boolean; rating?: number | undefined; comment?: string | undefined };
+
+export type CaseActionType = CaseAction['type'];
+
+/** An action with the actor taking it, as the API hands it to the workflow. */
+export interface ActionRequest {
+  action: CaseAction;
+  actor: Actor;
+}
+
+/** Why an action is refused: `conflict` (wrong status, 409) or `forbidden` (wrong actor, 403). */
+export interface Refusal {
+  code: 'conflict' | 'forbidden';
+  reason: string;
+}
+
+/** Statuses in which the assignee is working the case (the SLA clock may be running). */
+const WORKING: readonly CaseStatus[] = ['assigned', 'acknowledged', 'in_progress', 'waiting_info'];
+
+/** Which statuses allow each action. */
+const ALLOWED_IN: Record<CaseActionType, readonly CaseStatus[]> = {
+  acknowledge: ['assigned'],
+  start: ['acknowledged'],
+  note: ['assigned', 'acknowledged', 'in_progress', 'waiting_info', 'resolved'],
+  request_info: ['acknowledged', 'in_progress'],
+  info_provided: ['waiting_info'],
+  resolve: ['acknowledged', 'in_progress'],
+  escalate: WORKING,
+  reassign: WORKING,
+  move_deadline: ['assigned', 'acknowledged', 'in_progress'],
+  cancel: WORKING,
+  feedback: ['resolved'],
+};
+
+const isStaff = (actor: Actor): actor is Extract<Actor, { kind: 'staff' }> => actor.kind === 'staff';
+
+/** Staff whose unit is on the case's ladder supervise it (the ladder is the grid and its ancestors). */
+function supervises(actor: Actor, state: CaseState): boolean {
+  return (
+    isStaff(actor) &&
+    (actor.role === 'supervisor' || actor.role === 'admin') &&
+    state.ladder.some((rung) => rung.unitId === actor.unitId)
+  );
+}
+
+function isAssignee(actor: Actor, state: CaseState): boolean {
+  return isStaff(actor) && actor.id === state.assigneeId;
+}
+
+/** The resident, or the integration that submitted the case on the resident's behalf. */
+function speaksForReporter(actor: Actor, state: CaseState): boolean {
+  if (actor.kind === 'resident') return true;
+  const by = state.submittedBy;
+  return actor.kind === 'integration' && by.kind === 'integration' && by.id === actor.id;
+}
+
+function inScope(actor: Actor, state: CaseState): boolean {
+  return isStaff(actor) && (actor.role === 'admin' || state.ladder.some((rung) => rung.unitId === actor.unitId) || isAssignee(actor, state));
+}
+
+/** Who may take each action, given the case. */
+const ALLOWED_BY: Record<CaseActionType, (actor: Actor, state: CaseState) => boolean> = {
+  acknowledge: isAssignee,
+  start: isAssignee,
+  note: inScope,
+  request_info: isAssignee,
+  info_provided: (actor, state) => speaksForReporter(actor, state) || isAssignee(actor, state),
+  resolve: isAssignee,
+  escalate: (actor, state) => isAssignee(actor, state) || supervises(actor, state),
+  reassign: supervises,
+  move_deadline: supervises,
+  cancel: (actor, state) => speaksForReporter(actor, state) || supervises(actor, state),
+  feedback: speaksForReporter,
+};
+
+const ACTOR_NEEDED: Record<CaseActionType, string> = {
+  acknowledge: 'only the current assignee may acknowledge',
+  start: 'only the current assignee may start work',
+  note: 'only staff responsible for this case may add notes',
+  request_info: 'only the current assignee may ask the resident for information',
+  info_provided: 'only the resident, the submitting integration or the assignee may provide information',
+  resolve: 'only the current assignee may resolve',
+  escalate: 'only the current assignee or a supervisor of this case may escalate',
+  reassign: 'only a supervisor of this case may reassign it',
+  move_deadline: 'only a supervisor of this case may move its deadline',
+  cancel: 'only the reporter or a supervisor of this case may cancel it',
+  feedback: 'only the resident or the submitting integration may confirm or reopen',
+};
+
+/**
+ * Checks an action against the case's status and the actor. Returns the refusal, or undefined
+ * when the action may proceed. Field-level checks (lengths, formats, staff existence) are the
+ * API's; this only judges what depends on the case's state.
+ */
+export function checkAction(state: CaseState, request: ActionRequest, nowMs: number): Refusal | undefined {
+  const { action, actor } = request;
+  if (FINAL_STATUSES.includes(state.status)) {
+    return { code: 'conflict', reason: `the case is ${state.status}; no further action is possible` };
+  }
+  if (!ALLOWED_BY[action.type](actor, state)) return { code: 'forbidden', reason: ACTOR_NEEDED[action.type] };
+  if (!ALLOWED_IN[action.type].includes(state.status)) {
+    return { code: 'conflict', reason: `cannot ${action.type} a case that is ${state.status}` };
+  }
+  switch (action.type) {
+    case 'escalate':
+      return state.ladder[state.ladder.length - 1]?.unitId === state.unitId
+        ? { code: 'conflict', reason: 'the case is already at the top of the ladder' }
+        : undefined;
+    case 'reassign':
+      return action.assigneeId === state.assigneeId ? { code: 'conflict', reason: 'the case is already assigned to that person' } : undefined;
+    case 'move_deadline': {
+      const due = Date.parse(action.dueAt);
+      return Number.isNaN(due) || due <= nowMs ? { code: 'conflict', reason: 'the new deadline must be in the future' } : undefined;
+    }
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,93 @@
+/** en catalog: second language; mirrors every key of `zh-CN.ts`. */
+import type { Catalog } from './index';
+
+export const en: Catalog = {
+  level: { district: 'district', street: 'street', community: 'community', grid: 'grid' },
+  priority: { urgent: 'urgent', high: 'high', normal: 'normal', low: 'low' },
+  status: {
+    assigned: 'assigned',
+    acknowledged: 'acknowledged',
+    in_progress: 'in progress',
+    waiting_info: 'waiting for information',
+    resolved: 'resolved, awaiting confirmation',
+    closed: 'closed',
+    cancelled: 'cancelled',
+  },
+  event: {
+    submitted: 'submitted',
+    assigned: 'assigned',
+    acknowledged: 'acknowledged',
+    started: 'work started',
+    note: 'note',
+    info_requested: 'information requested',
+    info_provided: 'information provided',
+    resolved: 'resolved',
+    escalated: 'escalated',
+    overdue: 'overdue',
+    warned: 'deadline warning',
+    reassigned: 'reassigned',
+    deadline_moved: 'deadline moved',
+    cancelled: 'cancelled',
+    closed: 'closed',
+    auto_closed: 'closed without an answer from the resident',
+    reopened: 'reopened',
+  },
+  actor: { resident: 'resident', integration: 'integration', system: 'system', staff: 'staff' },
+  problem: {
+    bad_request: 'Bad request',
+    validation: 'Unprocessable request',
+    unauthorized: 'Unauthorized',
+    forbidden: 'Forbidden',
+    not_found: 'Not found',
+    conflict: 'Conflict with the current state',
+    payload_too_large: 'Payload too large',
+    unsupported_media_type: 'Unsupported media type',
+    rate_limited: 'Too many requests',
+    unavailable: 'Service unavailable',
+    internal: 'Internal server error',
+  },
+  mail: {
+    greeting: 'Dear {{name}},',
+    footer: 'Sent automatically by gridflow; please do not reply to this e-mail.',
+    facts: {
+      case: 'Case',
+      category: 'Category',
+      priority: 'Priority',
+      unit: 'Now handled by',
+      level: 'Level',
+      dueAt: 'Due',
+      address: 'Address',
+      description: 'Request',
+      history: 'History',
+      link: 'Open the case',
+    },
+    case_assigned: {
+      subject: '[New case] {{category}} ({{caseId}})',
+      body: 'A new request from a resident has been assigned to you. Please acknowledge and handle it.',
+    },
+    case_warning: {
+      subject: '[Deadline] Case {{caseId}} has used {{percent}}% of its time',
+      body: 'This case has used {{percent}}% of its time. Resolve it before the deadline, or it escalates to the next level.',
+    },
+    case_escalated: {
+      subject: '[Escalated] Case {{caseId}} now with {{unit}}',
+      body: 'This case was not resolved in time at the {{fromLevel}} level and is now with {{unit}}. Please take it over. Reason: {{reason}}',
+    },
+    case_overdue: {
+      subject: '[Overdue] Case {{caseId}} is past its final deadline',
+      body: 'This case has escalated to the district and is still unresolved past its deadline. Please act now.',
+    },
+    case_reassigned: {
+      subject: '[Reassigned] Case {{caseId}} is now yours',
+      body: 'This case has been reassigned to you. Note: {{reason}}',
+    },
+    case_resolved: {
+      subject: 'Your request has been resolved ({{caseId}})',
+      body: 'Your request has been resolved: {{note}}. If you are not satisfied, tell us before {{confirmBy}}; otherwise it closes as resolved.',
+    },
+    case_closed: {
+      subject: 'Case {{caseId}} is closed',
+      body: 'The case is closed. Thank you.',
+    },
+  },
+};

@@ -1,0 +1,121 @@
+/**
+ * `npm start`: the whole stack on one machine. Without TEMPORAL_ADDRESS it runs the Temporal dev
+ * server with its state in `data/temporal.db`; without SMTP_URL it runs an SMTP sink storing
+ * messages in `data/mail/`. Then the worker and the API. Ctrl-C stops everything in order.
+ */
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { Runtime, DefaultLogger } from '@temporalio/worker';
+import { createApp } from './api/app';
+import { loadEnv } from './config/env';
+import { ConfigError, loadConfig } from './config/load';
+import { loadOrCreateLocalSecrets, localSecretsPath, withLocalApiKeys } from './config/secrets';
+import { OrgTree } from './domain/org-tree';
+import { createLogger } from './logger';
+import { startSmtpSink, type SmtpSink } from './mail/smtp-sink';
+import { createApiClient } from './temporal/connection';
+import { startDevServer, type DevServer } from './temporal/dev-server';
+import { startWorkerProcess, temporalTarget } from './worker-process';
+
+const EMBEDDED_TEMPORAL_PORT = 7233;
+const EMBEDDED_UI_PORT = 8233;
+const EMBEDDED_SMTP_PORT = 2525;
+
+/** What to stop, in start order; stopped in reverse on Ctrl-C or when start-up fails half-way. */
+const stops: (() => Promise<void>)[] = [];
+
+async function stopAll(): Promise<void> {
+  for (const stop of stops.splice(0).reverse()) {
+    try {
+      await stop();
+    } catch (error) {
+      process.stderr.write(`error while stopping: ${String(error)}\n`);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const env = loadEnv();
+  const logger = createLogger(env.LOG_LEVEL);
+  let config = loadConfig(env.GRIDFLOW_CONFIG);
+  let authSecret = env.GRIDFLOW_AUTH_SECRET;
+  let localKeys: Record<string, string> = {};
+  if (!authSecret) {
+    const secrets = loadOrCreateLocalSecrets(env.dataDir, config);
+    authSecret = secrets.authSecret;
+    localKeys = secrets.apiKeys;
+    config = withLocalApiKeys(config, secrets);
+    logger.warn({ file: localSecretsPath(env.dataDir) }, 'GRIDFLOW_AUTH_SECRET is not set: using the local development secret');
+  }
+  const org = new OrgTree(config.units, config.staff);
+  mkdirSync(env.dataDir, { recursive: true });
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+
+  let devServer: DevServer | undefined;
+  if (!env.TEMPORAL_ADDRESS) {
+    logger.info('starting the embedded Temporal dev server');
+    devServer = await startDevServer({
+      port: EMBEDDED_TEMPORAL_PORT,
+      uiPort: EMBEDDED_UI_PORT,
+      dbFile: path.join(env.dataDir, 'temporal.db'),
+      namespace: env.TEMPORAL_NAMESPACE,
+      onLog: (line) => logger.debug({ source: 'temporal' }, line),
+    });
+    stops.push(() => devServer!.stop());
+  }
+  let smtpUrl = env.SMTP_URL;
+  let sink: SmtpSink | undefined;
+  if (!smtpUrl) {
+    sink = await startSmtpSink({ port: EMBEDDED_SMTP_PORT, directory: path.join(env.dataDir, 'mail') });
+    smtpUrl = sink.url;
+    stops.push(() => sink!.close());
+  }
+  const target = temporalTarget(env, devServer?.address);
+  const worker = await startWorkerProcess({ env, config, org, target, smtpUrl, logger });
+  stops.push(() => worker.shutdown());
+
+  const client = createApiClient(target);
+  const app = createApp({ config, org, client, taskQueue: env.TEMPORAL_TASK_QUEUE, authSecret, logger });
+  const server: Server = await new Promise((resolve) => {
+    const listening = app.listen(env.PORT, env.HOST, () => resolve(listening));
+  });
+  stops.push(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await client.connection.close();
+  });
+
+  const base = `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`;
+  const exampleStaff = org.dutyOfficer(config.units.find((unit) => unit.level === 'grid')?.id ?? '')?.id ?? config.staff[0]?.id;
+  const lines = [
+    '',
+    `gridflow is running — ${config.city.name['zh-CN']}`,
+    `  API          ${base}/api/v1   (docs: ${base}/docs, spec: ${base}/openapi.json)`,
+    `  Temporal     ${target.address}${devServer?.uiUrl ? `   (Web UI: ${devServer.uiUrl})` : ''}`,
+    `  Mail         ${sink ? `SMTP sink on ${sink.url}, messages in ${path.join(env.dataDir, 'mail')}` : 'SMTP_URL'}`,
+    `  Staff token  npm run --silent token -- <staffId>   e.g. npm run --silent token -- ${exampleStaff}`,
+    ...Object.entries(localKeys).map(([id, key]) => `  API key      ${id}: ${key}   (X-API-Key; kept in ${localSecretsPath(env.dataDir)})`),
+    '  Stop         Ctrl-C',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    // Reverse order of start: API first, then worker, then mail and Temporal.
+    await stopAll();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch(async (error: unknown) => {
+  await stopAll();
+  if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+  else process.stderr.write(`gridflow failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,21 @@
+/**
+ * One way of reaching a person (e-mail today; SMS or a messaging app later). Workflows never see
+ * channels: they ask the notify activity, which renders the text and hands it to the channel.
+ */
+
+/** A rendered message for one recipient. */
+export interface OutgoingMessage {
+  /** Globally unique and stable across retries, e.g. `<case-1.3.case_assigned.wang-fang@gridflow>`. */
+  messageId: string;
+  to: { address: string; name?: string | undefined };
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Delivers rendered messages; throws when delivery failed and may be retried. */
+export interface NotificationChannel {
+  readonly name: string;
+  deliver(message: OutgoingMessage): Promise<void>;
+  close?(): void;
+}

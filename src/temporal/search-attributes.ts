@@ -1,0 +1,41 @@
+/**
+ * Custom search attributes: what supervisors filter open work by in Temporal visibility.
+ * Registered on the embedded dev server at start and by `npm run register-search-attributes`
+ * on a real cluster. Every case, mediation and obligation keeps them current.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/** `case`, `mediation` or `obligation`. */
+export const KIND = defineSearchAttributeKey('GridflowKind', SearchAttributeType.KEYWORD);
+/** Current lifecycle status (e.g. `assigned`, `resolved`). */
+export const STATUS = defineSearchAttributeKey('GridflowStatus', SearchAttributeType.KEYWORD);
+/** Level now holding the work: grid, community, street, district. */
+export const LEVEL = defineSearchAttributeKey('GridflowLevel', SearchAttributeType.KEYWORD);
+/** The unit now holding the work. */
+export const UNIT = defineSearchAttributeKey('GridflowUnit', SearchAttributeType.KEYWORD);
+/** The original unit and all its ancestors: a supervisor's subtree filter is one `=` on this list. */
+export const UNITS = defineSearchAttributeKey('GridflowUnits', SearchAttributeType.KEYWORD_LIST);
+/** Staff id of the current assignee. */
+export const ASSIGNEE = defineSearchAttributeKey('GridflowAssignee', SearchAttributeType.KEYWORD);
+/** Category id. */
+export const CATEGORY = defineSearchAttributeKey('GridflowCategory', SearchAttributeType.KEYWORD);
+/** Priority. */
+export const PRIORITY = defineSearchAttributeKey('GridflowPriority', SearchAttributeType.KEYWORD);
+/** When the current deadline passes (absent while the clock is paused or the work is done). */
+export const DUE_AT = defineSearchAttributeKey('GridflowDueAt', SearchAttributeType.DATETIME);
+/** Passed the deadline at the top of the ladder, or at any level and not yet handled. */
+export const OVERDUE = defineSearchAttributeKey('GridflowOverdue', SearchAttributeType.BOOL);
+
+/** Every key, for registration. */
+export const ALL_SEARCH_ATTRIBUTES = [KIND, STATUS, LEVEL, UNIT, UNITS, ASSIGNEE, CATEGORY, PRIORITY, DUE_AT, OVERDUE] as const;
+
+/** The dev server's `--search-attribute Name=Type` values. */
+export function devServerSearchAttributeArgs(): string[] {
+  const cliType: Record<string, string> = {
+    [SearchAttributeType.KEYWORD]: 'Keyword',
+    [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
+    [SearchAttributeType.DATETIME]: 'Datetime',
+    [SearchAttributeType.BOOL]: 'Bool',
+  };
+  return ALL_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${cliType[key.type]}`]);
+}

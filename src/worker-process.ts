@@ -1,0 +1,62 @@
+/**
+ * Builds and runs the worker from the environment: shared by `worker.ts` (a worker process of its
+ * own, to scale out) and `src/main.ts` (the embedded stack).
+ */
+import type { Logger } from 'pino';
+import { createActivities } from './activities';
+import { createMailChannel } from './activities/mail';
+import type { Env } from './config/env';
+import type { GridflowConfig } from './config/schema';
+import type { OrgTree } from './domain/org-tree';
+import { connectWorker, type TemporalTarget } from './temporal/connection';
+import { createWorker } from './temporal/worker';
+
+export interface RunningWorker {
+  /** Resolves when the worker has stopped. */
+  done: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export async function startWorkerProcess(options: {
+  env: Env;
+  config: GridflowConfig;
+  org: OrgTree;
+  target: TemporalTarget;
+  smtpUrl: string;
+  logger: Logger;
+}): Promise<RunningWorker> {
+  const { env, config, org, target, logger } = options;
+  const channel = createMailChannel({ smtpUrl: options.smtpUrl, from: env.MAIL_FROM });
+  const connection = await connectWorker(target);
+  const worker = await createWorker({
+    connection,
+    namespace: target.namespace,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    activities: createActivities({ config, org, channel, publicUrl: env.GRIDFLOW_PUBLIC_URL }),
+  });
+  const done = worker.run().finally(async () => {
+    channel.close?.();
+    await connection.close();
+  });
+  logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: target.namespace }, 'worker running');
+  return {
+    done,
+    async shutdown() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}
+
+/** The Temporal target named by the environment, or the given local address. */
+export function temporalTarget(env: Env, localAddress?: string): TemporalTarget {
+  const address = env.TEMPORAL_ADDRESS ?? localAddress;
+  if (!address) throw new Error('TEMPORAL_ADDRESS is not set');
+  return {
+    address,
+    namespace: env.TEMPORAL_NAMESPACE,
+    tlsCertPath: env.TEMPORAL_TLS_CERT,
+    tlsKeyPath: env.TEMPORAL_TLS_KEY,
+    apiKey: env.TEMPORAL_API_KEY,
+  };
+}

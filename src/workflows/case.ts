@@ -1,0 +1,400 @@
+/**
+ * `caseWorkflow`: one resident's service request, from assignment to closure, with an SLA
+ * deadline at every level and escalation grid → community → street → district when it passes.
+ *
+ * Deterministic: all policy arrives in the input (SlaPlan), all I/O goes through activities, and
+ * time is the workflow clock. E-mails are fired without awaiting them, so an SMTP outage never
+ * holds up an escalation.
+ */
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { Actor, CaseInput, CaseState, TimelineEntry } from '../domain/case-model';
+import { FINAL_STATUSES } from '../domain/case-model';
+import { checkAction, type ActionRequest, type CaseAction } from '../domain/case-rules';
+import type { NotificationRequest, NotificationTemplate } from '../domain/notification';
+import {
+  deadlineOf,
+  moveDeadline,
+  nextWarningAt,
+  pauseClock,
+  resumeClock,
+  startLevelClock,
+  stopClock,
+  type LevelClock,
+} from '../domain/sla-clock';
+import { ASSIGNEE, CATEGORY, DUE_AT, KIND, LEVEL, OVERDUE, PRIORITY, STATUS, UNIT, UNITS } from '../temporal/search-attributes';
+import { CASE_CONFLICT, CASE_FORBIDDEN, caseActionUpdate, getCaseQuery } from './definitions';
+
+/**
+ * E-mail keeps retrying until the SMTP server is back (a week at most); a slow send never
+ * blocks the workflow because the workflow does not await it on the escalation path.
+ */
+const { notify } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '7 days',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
+/** The directory answers from memory: a local activity keeps the escalation quick. */
+const { currentDutyOfficer } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '5 seconds',
+  retry: { maximumAttempts: 3 },
+});
+
+/** Continue-as-new well before Temporal's own history limits (50k events / 50 MB). */
+const DEFAULT_HISTORY_LIMIT = 5_000;
+
+/** What a case carries into its next run when it continues-as-new. */
+export interface CaseCarryOver {
+  state: CaseState;
+  clock: LevelClock;
+  /** Status to return to when the resident answers a request for information. */
+  resumeStatus: CaseState['status'];
+}
+
+/** Options that tests and operators may tune; production uses the defaults. */
+export interface CaseWorkflowOptions {
+  /** History length at which the case continues-as-new. */
+  historyLimit?: number | undefined;
+}
+
+export async function caseWorkflow(
+  input: CaseInput,
+  carried?: CaseCarryOver,
+  options: CaseWorkflowOptions = {},
+): Promise<CaseState> {
+  const plan = input.sla;
+  const state: CaseState = carried?.state ?? initialState(input);
+  let clock: LevelClock = carried?.clock ?? startLevelClock(plan.budgets.grid, Date.parse(input.submittedAt));
+  let resumeStatus: CaseState['status'] = carried?.resumeStatus ?? 'in_progress';
+  /** Bumped on every change, so the main loop wakes to recompute its next timer. */
+  let version = 0;
+  const pendingNotifications = new Set<Promise<void>>();
+
+  const now = () => Date.now();
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const currentRung = () => state.ladder.findIndex((rung) => rung.unitId === state.unitId);
+
+  function record(type: string, actor: Actor, extra: Pick<TimelineEntry, 'note' | 'details'> = {}): TimelineEntry {
+    const entry: TimelineEntry = {
+      seq: state.timeline.length + 1,
+      at: iso(now()),
+      type,
+      actor,
+      level: state.level,
+      unitId: state.unitId,
+      assigneeId: state.assigneeId,
+      ...stripUndefined(extra),
+    };
+    state.timeline.push(entry);
+    version++;
+    return entry;
+  }
+
+  function refreshDeadline(): void {
+    const due = deadlineOf(clock, plan);
+    // An overdue case keeps its passed deadline so supervisors can sort by how long it is overdue.
+    if (due !== undefined || !state.overdue) state.dueAt = due === undefined ? undefined : iso(due);
+  }
+
+  function syncSearchAttributes(): void {
+    upsertSearchAttributes([
+      { key: KIND, value: 'case' },
+      { key: STATUS, value: state.status },
+      { key: LEVEL, value: state.level },
+      { key: UNIT, value: state.unitId },
+      { key: UNITS, value: state.ladder.map((rung) => rung.unitId) },
+      { key: ASSIGNEE, value: state.assigneeId },
+      { key: CATEGORY, value: state.category },
+      { key: PRIORITY, value: state.priority },
+      { key: DUE_AT, value: state.dueAt === undefined ? null : new Date(state.dueAt) },
+      { key: OVERDUE, value: state.overdue },
+    ]);
+  }
+
+  function changed(): void {
+    refreshDeadline();
+    syncSearchAttributes();
+    version++;
+  }
+
+  /** Fire-and-forget delivery; failures are logged, never allowed to fail the case. */
+  function tell(entry: TimelineEntry, template: NotificationTemplate, who: Omit<NotificationRequest, 'messageId' | 'template' | 'facts'>): void {
+    const request: NotificationRequest = {
+      messageId: `${state.id}.${entry.seq}.${template}`,
+      template,
+      facts: {
+        caseId: state.id,
+        category: state.category,
+        priority: state.priority,
+        title: state.title,
+        description: state.description,
+        address: state.address,
+        level: state.level,
+        unitId: state.unitId,
+        dueAt: state.dueAt,
+        status: state.status,
+      },
+      ...who,
+    };
+    const delivery = notify(request).then(
+      () => undefined,
+      (error: unknown) => log.error('notification not delivered', { messageId: request.messageId, error: String(error) }),
+    );
+    pendingNotifications.add(delivery);
+    void delivery.finally(() => pendingNotifications.delete(delivery));
+  }
+
+  function residentContact(): NotificationRequest['resident'] {
+    const email = state.reporter?.email;
+    return email ? { email, name: state.reporter?.name, locale: state.locale } : undefined;
+  }
+
+  /** Moves the case one rung up the ladder to that unit's duty officer. */
+  async function escalate(actor: Actor, reason: string): Promise<void> {
+    const from = currentRung();
+    const target = state.ladder[from + 1];
+    if (!target) return;
+    const officer = (await currentDutyOfficer(target.unitId).catch(() => undefined)) ?? target.dutyOfficerId;
+    // The lookup yielded: act only if the case is still open at the rung we started from.
+    if (FINAL_STATUSES.includes(state.status) || state.status === 'resolved' || currentRung() !== from) return;
+    const previous = { level: state.level, unitId: state.unitId, assigneeId: state.assigneeId };
+    if (state.status === 'waiting_info') clock = resumeClock(clock, now());
+    state.level = target.level;
+    state.unitId = target.unitId;
+    state.assigneeId = officer;
+    state.status = 'assigned';
+    state.escalations++;
+    clock = startLevelClock(plan.budgets[target.level], now());
+    changed();
+    const entry = record('escalated', actor, { note: reason, details: { from: previous, to: { level: target.level, unitId: target.unitId, assigneeId: officer } } });
+    tell(entry, 'case_escalated', { staffIds: [officer], supervisorsOf: target.unitId, timeline: state.timeline, extra: { reason } });
+  }
+
+  function markOverdue(): void {
+    state.overdue = true;
+    clock = stopClock(clock);
+    changed();
+    const entry = record('overdue', { kind: 'system' }, { details: { dueAt: state.dueAt } });
+    tell(entry, 'case_overdue', { staffIds: [state.assigneeId], supervisorsOf: state.unitId, timeline: state.timeline });
+  }
+
+  async function apply(request: ActionRequest): Promise<CaseState> {
+    const { action, actor } = request;
+    const t = now();
+    switch (action.type) {
+      case 'acknowledge':
+        state.status = 'acknowledged';
+        changed();
+        record('acknowledged', actor, { note: action.note });
+        break;
+      case 'start':
+        state.status = 'in_progress';
+        changed();
+        record('started', actor, { note: action.note });
+        break;
+      case 'note':
+        record('note', actor, { note: action.note });
+        break;
+      case 'request_info':
+        resumeStatus = state.status;
+        state.status = 'waiting_info';
+        clock = pauseClock(clock, plan, t);
+        changed();
+        record('info_requested', actor, { note: action.note });
+        break;
+      case 'info_provided':
+        state.status = resumeStatus;
+        clock = resumeClock(clock, t);
+        changed();
+        record('info_provided', actor, { note: action.note });
+        break;
+      case 'resolve': {
+        const dueMs = deadlineOf(clock, plan);
+        state.status = 'resolved';
+        state.resolvedAt = iso(t);
+        state.resolvedAtLevel = state.level;
+        state.confirmBy = iso(t + plan.confirmWithinMs);
+        clock = stopClock(clock);
+        changed();
+        const entry = record('resolved', actor, { note: action.note, details: { withinDeadline: dueMs === undefined ? !state.overdue : t <= dueMs } });
+        tell(entry, 'case_resolved', { resident: residentContact(), extra: { note: action.note, confirmBy: state.confirmBy } });
+        break;
+      }
+      case 'escalate':
+        await escalate(actor, action.reason);
+        break;
+      case 'reassign': {
+        const from = state.assigneeId;
+        state.assigneeId = action.assigneeId;
+        changed();
+        const entry = record('reassigned', actor, { note: action.reason, details: { from, to: action.assigneeId } });
+        tell(entry, 'case_reassigned', { staffIds: [action.assigneeId], extra: { reason: action.reason ?? '' } });
+        break;
+      }
+      case 'move_deadline': {
+        const from = state.dueAt;
+        clock = moveDeadline(clock, plan, t, Date.parse(action.dueAt));
+        state.overdue = false;
+        changed();
+        record('deadline_moved', actor, { note: action.reason, details: { from, to: state.dueAt } });
+        break;
+      }
+      case 'cancel':
+        state.status = 'cancelled';
+        state.closedAt = iso(t);
+        clock = stopClock(clock);
+        changed();
+        record('cancelled', actor, { note: action.reason });
+        break;
+      case 'feedback':
+        applyFeedback(action, actor, t);
+        break;
+    }
+    return state;
+  }
+
+  function applyFeedback(action: Extract<CaseAction, { type: 'feedback' }>, actor: Actor, t: number): void {
+    if (action.satisfied) {
+      state.status = 'closed';
+      state.closedAt = iso(t);
+      state.rating = action.rating;
+      state.feedbackComment = action.comment;
+      state.confirmBy = undefined;
+      changed();
+      const entry = record('closed', actor, { note: action.comment, details: { rating: action.rating, satisfied: true } });
+      tell(entry, 'case_closed', { staffIds: [state.assigneeId], resident: residentContact(), extra: { rating: action.rating ?? '' } });
+      return;
+    }
+    // Reopened: back to work at the level that resolved it, with a fresh budget there.
+    state.status = 'in_progress';
+    state.reopens++;
+    state.rating = action.rating;
+    state.confirmBy = undefined;
+    clock = startLevelClock(plan.budgets[state.level], t);
+    changed();
+    const entry = record('reopened', actor, { note: action.comment, details: { rating: action.rating, reopens: state.reopens } });
+    tell(entry, 'case_assigned', { staffIds: [state.assigneeId], extra: { reopened: state.reopens } });
+  }
+
+  /** Acts on whatever time has brought: auto-close, warnings, deadline passed. */
+  async function onTime(): Promise<void> {
+    const t = now();
+    if (state.status === 'resolved' && state.confirmBy !== undefined && t >= Date.parse(state.confirmBy)) {
+      state.status = 'closed';
+      state.closedAt = iso(t);
+      state.confirmBy = undefined;
+      changed();
+      const entry = record('auto_closed', { kind: 'system' }, { details: { reason: 'no answer from the resident' } });
+      tell(entry, 'case_closed', { staffIds: [state.assigneeId], resident: residentContact() });
+      return;
+    }
+    for (let warning = nextWarningAt(clock, plan); warning && warning.atMs <= t; warning = nextWarningAt(clock, plan)) {
+      clock = { ...clock, warned: clock.warned + 1 };
+      const due = deadlineOf(clock, plan);
+      // A warning whose deadline has already passed would only precede the escalation e-mail.
+      if (due !== undefined && due > t) {
+        const entry = record('warned', { kind: 'system' }, { details: { fraction: warning.fraction, dueAt: state.dueAt } });
+        tell(entry, 'case_warning', { staffIds: [state.assigneeId], extra: { percent: Math.round(warning.fraction * 100) } });
+      }
+    }
+    const due = deadlineOf(clock, plan);
+    if (due !== undefined && t >= due) {
+      if (currentRung() < state.ladder.length - 1) await escalate({ kind: 'system' }, 'deadline passed');
+      else markOverdue();
+    }
+  }
+
+  function nextWakeAt(): number | undefined {
+    const candidates = [deadlineOf(clock, plan), nextWarningAt(clock, plan)?.atMs];
+    if (state.status === 'resolved' && state.confirmBy !== undefined) candidates.push(Date.parse(state.confirmBy));
+    const times = candidates.filter((value): value is number => value !== undefined);
+    return times.length > 0 ? Math.min(...times) : undefined;
+  }
+
+  setHandler(getCaseQuery, () => state);
+  setHandler(caseActionUpdate, apply, {
+    validator: (request: ActionRequest) => {
+      const refusal = checkAction(state, request, now());
+      if (refusal) {
+        throw ApplicationFailure.create({
+          type: refusal.code === 'forbidden' ? CASE_FORBIDDEN : CASE_CONFLICT,
+          message: refusal.reason,
+          nonRetryable: true,
+        });
+      }
+    },
+  });
+
+  if (!carried) {
+    const submittedBy = input.submittedBy;
+    record('submitted', submittedBy, { details: { category: input.category, priority: input.priority } });
+    changed();
+    const entry = record('assigned', { kind: 'system' }, { details: { assigneeId: state.assigneeId, dueAt: state.dueAt } });
+    tell(entry, 'case_assigned', { staffIds: [state.assigneeId] });
+  } else {
+    changed();
+  }
+
+  const historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  while (!FINAL_STATUSES.includes(state.status)) {
+    const wakeAt = nextWakeAt();
+    const seen = version;
+    if (wakeAt === undefined) await condition(() => version !== seen);
+    else if (wakeAt > now()) await condition(() => version !== seen, wakeAt - now());
+    await onTime();
+    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit) {
+      await condition(allHandlersFinished);
+      if (FINAL_STATUSES.includes(state.status)) break;
+      await Promise.all(pendingNotifications);
+      await continueAsNew<typeof caseWorkflow>(input, { state, clock, resumeStatus }, options);
+    }
+  }
+  await condition(allHandlersFinished);
+  await Promise.all(pendingNotifications);
+  return state;
+}
+
+function initialState(input: CaseInput): CaseState {
+  const grid = input.ladder[0];
+  if (!grid) throw ApplicationFailure.nonRetryable('a case needs a ladder starting at its grid', 'InvalidCaseInput');
+  return {
+    id: input.caseId,
+    status: 'assigned',
+    category: input.category,
+    priority: input.priority,
+    title: input.title,
+    description: input.description,
+    address: input.address,
+    location: input.location,
+    reporter: input.reporter,
+    locale: input.locale,
+    submittedBy: input.submittedBy,
+    submittedAt: input.submittedAt,
+    level: grid.level,
+    unitId: grid.unitId,
+    gridId: grid.unitId,
+    ladder: input.ladder,
+    assigneeId: input.assigneeId,
+    overdue: false,
+    escalations: 0,
+    reopens: 0,
+    timeline: [],
+  };
+}
+
+/** Timeline entries omit absent fields so histories and answers stay small. */
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,26 @@
+/**
+ * Messages of the case workflow. Imported by the API (client side) and the workflow: names are
+ * part of the wire contract with running executions, so never rename one.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { CaseState } from '../domain/case-model';
+import type { ActionRequest } from '../domain/case-rules';
+
+/** The case's current state and timeline. */
+export const getCaseQuery = defineQuery<CaseState>('getCase');
+
+/**
+ * A staff, resident or integration action (`POST /cases/:id/actions`, feedback). Its validator
+ * rejects an illegal transition (`CaseConflict`) or a wrong actor (`CaseForbidden`) before
+ * anything is written to history; the caller learns at once whether the step was accepted.
+ */
+export const caseActionUpdate = defineUpdate<CaseState, [ActionRequest]>('caseAction');
+
+/** ApplicationFailure types the API maps to HTTP statuses. */
+export const CASE_CONFLICT = 'CaseConflict';
+export const CASE_FORBIDDEN = 'CaseForbidden';
+
+/** Workflow id of a case: the case id is the workflow id, so the API needs no lookup table. */
+export function caseWorkflowId(caseId: string): string {
+  return caseId;
+}
