@@ -7,6 +7,8 @@ const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 const common = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
 
 module.exports = {
+  // testTimeout is a global option in Jest; the slowest (integration) tests set the bar.
+  testTimeout: 180_000,
   // The SDK's native runtime keeps handles open after the last test (sdk-typescript#928).
   forceExit: true,
   projects: [
@@ -15,13 +17,11 @@ module.exports = {
       ...common,
       displayName: 'workflows',
       testMatch: ['<rootDir>/test/workflows/**/*.test.ts', '<rootDir>/test/replay/**/*.test.ts'],
-      testTimeout: 120_000,
     },
     {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
-      testTimeout: 180_000,
     },
   ],
 };

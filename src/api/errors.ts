@@ -95,7 +95,7 @@ export function toProblem(error: unknown): ProblemError {
     }, { cause: error });
   }
   // body-parser errors carry an HTTP status and a type.
-  const http = error as { status?: number; statusCode?: number; type?: string; message?: string };
+  const http = (typeof error === 'object' && error !== null ? error : {}) as { status?: number; statusCode?: number; type?: string; message?: string };
   const status = http.status ?? http.statusCode;
   if (status === 413) return problem(413, 'payload_too_large', 'the request body is too large');
   if (status === 415) return problem(415, 'unsupported_media_type', http.message ?? 'unsupported content type');

@@ -149,7 +149,7 @@ export const configSchema = z
     calendar: calendarSchema.prefault({}),
     integrations: z.array(integrationSchema).default([]),
   })
-  .superRefine((config, ctx) => checkReferences(config, ctx));
+  .superRefine((config, ctx) => checkReferences(config, ctx), { when: (payload) => listsPresent(payload.value) });
 
 export type GridflowConfig = z.infer<typeof configSchema>;
 export type Unit = z.infer<typeof unitSchema>;
@@ -160,49 +160,81 @@ export type WorkingCalendar = z.infer<typeof calendarSchema>;
 export type Integration = z.infer<typeof integrationSchema>;
 export type { Level, Locale, Priority, Role } from '../domain/vocabulary';
 
-type RawConfig = Omit<GridflowConfig, never>;
+/** The config as the cross-reference check sees it: possibly invalid elsewhere, so every field is optional. */
+interface LooseConfig {
+  units?: { id?: unknown; level?: unknown; parent?: unknown; dutyOfficer?: unknown; addresses?: unknown; bounds?: unknown }[];
+  staff?: { id?: unknown; unit?: unknown }[];
+  categories?: { id?: unknown }[];
+  integrations?: { id?: unknown }[];
+  sla?: { overrides?: { category?: unknown }[] };
+}
 
-/** Cross-references that a per-field schema cannot see: ids, parents, levels, duty officers. */
-function checkReferences(config: RawConfig, ctx: z.RefinementCtx): void {
+/** Runs the cross-reference check whenever the lists themselves are lists, even if a field elsewhere is bad. */
+function listsPresent(value: unknown): boolean {
+  const config = value as LooseConfig | undefined;
+  return typeof config === 'object' && config !== null && Array.isArray(config.units) && Array.isArray(config.staff);
+}
+
+/**
+ * Cross-references that a per-field schema cannot see: ids, parents, levels, duty officers.
+ * It also runs when other keys are invalid (so every bad key is named at once), hence the
+ * defensive reading of each item.
+ */
+function checkReferences(raw: unknown, ctx: z.RefinementCtx): void {
+  const config = raw as LooseConfig;
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-  const duplicates = (items: { id: string }[], key: string) => {
+  const list = <T>(value: T[] | undefined): T[] => (Array.isArray(value) ? value : []);
+  const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+  const duplicates = (items: { id?: unknown }[], key: string) => {
     const seen = new Set<string>();
     items.forEach((item, index) => {
-      if (seen.has(item.id)) issue([key, index, 'id'], `duplicate id "${item.id}"`);
-      seen.add(item.id);
+      const id = str(item?.id);
+      if (id === undefined) return;
+      if (seen.has(id)) issue([key, index, 'id'], `duplicate id "${id}"`);
+      seen.add(id);
     });
   };
-  duplicates(config.units, 'units');
-  duplicates(config.staff, 'staff');
-  duplicates(config.categories, 'categories');
-  duplicates(config.integrations, 'integrations');
+  const units = list(config.units);
+  const people = list(config.staff);
+  duplicates(units, 'units');
+  duplicates(people, 'staff');
+  duplicates(list(config.categories), 'categories');
+  duplicates(list(config.integrations), 'integrations');
 
-  const units = new Map(config.units.map((unit) => [unit.id, unit]));
-  const staff = new Map(config.staff.map((person) => [person.id, person]));
-  const roots = config.units.filter((unit) => unit.parent === undefined);
+  const unitById = new Map(units.flatMap((unit) => (str(unit?.id) ? [[str(unit.id)!, unit] as const] : [])));
+  const staffById = new Map(people.flatMap((person) => (str(person?.id) ? [[str(person.id)!, person] as const] : [])));
+  const roots = units.filter((unit) => unit?.parent === undefined);
   if (roots.length !== 1) issue(['units'], `must have exactly one root unit (no parent), found ${roots.length}`);
 
-  config.units.forEach((unit, index) => {
-    const depth = LEVELS.indexOf(unit.level);
-    if (unit.parent === undefined) {
-      if (unit.level !== 'district') issue(['units', index, 'parent'], 'only the district may have no parent');
-    } else {
-      const parent = units.get(unit.parent);
-      if (!parent) issue(['units', index, 'parent'], `unknown unit "${unit.parent}"`);
-      else if (LEVELS.indexOf(parent.level) !== depth - 1)
-        issue(['units', index, 'parent'], `a ${unit.level} must sit under a ${LEVELS[depth - 1] ?? 'nothing'}, not a ${parent.level}`);
+  units.forEach((unit, index) => {
+    const level = str(unit?.level);
+    const depth = LEVELS.indexOf(level as (typeof LEVELS)[number]);
+    const parentId = str(unit?.parent);
+    if (unit?.parent === undefined) {
+      if (level !== undefined && level !== 'district') issue(['units', index, 'parent'], 'only the district may have no parent');
+    } else if (parentId !== undefined) {
+      const parent = unitById.get(parentId);
+      if (!parent) issue(['units', index, 'parent'], `unknown unit "${parentId}"`);
+      else if (depth >= 0 && LEVELS.indexOf(str(parent.level) as (typeof LEVELS)[number]) !== depth - 1)
+        issue(['units', index, 'parent'], `a ${level} must sit under a ${LEVELS[depth - 1] ?? 'nothing'}, not a ${str(parent.level)}`);
     }
-    const officer = staff.get(unit.dutyOfficer);
-    if (!officer) issue(['units', index, 'dutyOfficer'], `unknown staff "${unit.dutyOfficer}"`);
-    else if (officer.unit !== unit.id) issue(['units', index, 'dutyOfficer'], `staff "${officer.id}" belongs to unit "${officer.unit}", not "${unit.id}"`);
-    if (unit.level !== 'grid' && (unit.addresses.length > 0 || unit.bounds))
+    const officerId = str(unit?.dutyOfficer);
+    if (officerId !== undefined) {
+      const officer = staffById.get(officerId);
+      if (!officer) issue(['units', index, 'dutyOfficer'], `unknown staff "${officerId}"`);
+      else if (officer.unit !== unit.id) issue(['units', index, 'dutyOfficer'], `staff "${officerId}" belongs to unit "${str(officer.unit)}", not "${str(unit.id)}"`);
+    }
+    const hasAddresses = Array.isArray(unit?.addresses) && unit.addresses.length > 0;
+    if (level !== undefined && level !== 'grid' && (hasAddresses || unit?.bounds !== undefined))
       issue(['units', index, 'addresses'], 'only grids take addresses and bounds: requests are routed to grids');
   });
-  config.staff.forEach((person, index) => {
-    if (!units.has(person.unit)) issue(['staff', index, 'unit'], `unknown unit "${person.unit}"`);
+  people.forEach((person, index) => {
+    const unitId = str(person?.unit);
+    if (unitId !== undefined && !unitById.has(unitId)) issue(['staff', index, 'unit'], `unknown unit "${unitId}"`);
   });
-  const categories = new Set(config.categories.map((category) => category.id));
-  config.sla.overrides.forEach((override, index) => {
-    if (!categories.has(override.category)) issue(['sla', 'overrides', index, 'category'], `unknown category "${override.category}"`);
+  const categories = new Set(list(config.categories).map((category) => str(category?.id)));
+  list(config.sla?.overrides).forEach((override, index) => {
+    const category = str(override?.category);
+    if (category !== undefined && !categories.has(category)) issue(['sla', 'overrides', index, 'category'], `unknown category "${category}"`);
   });
 }

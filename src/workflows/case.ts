@@ -67,6 +67,12 @@ export interface CaseCarryOver {
 export interface CaseWorkflowOptions {
   /** History length at which the case continues-as-new. */
   historyLimit?: number | undefined;
+  /**
+   * Keep the custom search attributes current (default true). Only a server without them can
+   * turn this off: the time-skipping test server rejects unregistered attributes and offers no
+   * way to register them, so workflow tests run without; integration tests cover visibility.
+   */
+  searchAttributes?: boolean | undefined;
 }
 
 export async function caseWorkflow(
@@ -109,6 +115,7 @@ export async function caseWorkflow(
   }
 
   function syncSearchAttributes(): void {
+    if (options.searchAttributes === false) return;
     upsertSearchAttributes([
       { key: KIND, value: 'case' },
       { key: STATUS, value: state.status },

@@ -1,0 +1,151 @@
+/**
+ * The whole gridflow stack for integration tests, started by the suite itself: a real Temporal dev
+ * server (with the custom search attributes), a real SMTP server, the real worker and activities,
+ * and the API on port 0.
+ */
+import type { Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { NativeConnection, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import pino from 'pino';
+import { createActivities } from '../../src/activities';
+import { createMailChannel } from '../../src/activities/mail';
+import { createApp } from '../../src/api/app';
+import { signStaffToken } from '../../src/api/auth';
+import type { GridflowConfig } from '../../src/config/schema';
+import { hashApiKey } from '../../src/config/secrets';
+import { OrgTree } from '../../src/domain/org-tree';
+import { startSmtpSink, type SmtpSink } from '../../src/mail/smtp-sink';
+import { createApiClient, connectWorker } from '../../src/temporal/connection';
+import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
+import { createWorker } from '../../src/temporal/worker';
+import { bundleWorkflows, installQuietRuntime } from './temporal';
+
+export interface Stack {
+  baseUrl: string;
+  config: GridflowConfig;
+  org: OrgTree;
+  devServer: DevServer;
+  smtp: SmtpSink;
+  client: Client;
+  taskQueue: string;
+  authSecret: string;
+  /** Plain API key of each integration. */
+  apiKeys: Record<string, string>;
+  tokenFor(staffId: string): string;
+  /** Messages received so far, parsed. */
+  mails(): Promise<ParsedMail[]>;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  config: GridflowConfig;
+  bundle?: WorkflowBundleWithSourceMap;
+  taskQueue?: string;
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  installQuietRuntime();
+  const apiKeys: Record<string, string> = {};
+  const config: GridflowConfig = {
+    ...options.config,
+    integrations: options.config.integrations.map((integration) => {
+      apiKeys[integration.id] = `test_${randomBytes(16).toString('hex')}`;
+      return { ...integration, apiKeySha256: [hashApiKey(apiKeys[integration.id]!)] };
+    }),
+  };
+  const org = new OrgTree(config.units, config.staff);
+  const authSecret = randomBytes(32).toString('hex');
+  const taskQueue = options.taskQueue ?? 'gridflow-test';
+  const logger = pino({ level: 'silent' });
+
+  const [devServer, smtp, bundle] = await Promise.all([
+    startDevServer({ startTimeoutMs: 120_000 }),
+    startSmtpSink(),
+    options.bundle ?? bundleWorkflows(),
+  ]);
+  const channel = createMailChannel({ smtpUrl: smtp.url, from: 'gridflow <noreply@gridflow.test>' });
+  const target = { address: devServer.address, namespace: devServer.namespace };
+  const connection: NativeConnection = await connectWorker(target);
+  const worker: Worker = await createWorker({
+    connection,
+    namespace: target.namespace,
+    taskQueue,
+    workflowBundle: bundle,
+    activities: createActivities({ config, org, channel }),
+  });
+  const workerRun = worker.run();
+  const client = createApiClient(target);
+  const app = createApp({ config, org, client, taskQueue, authSecret, logger });
+  const server: Server = await new Promise((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    config,
+    org,
+    devServer,
+    smtp,
+    client,
+    taskQueue,
+    authSecret,
+    apiKeys,
+    tokenFor: (staffId) => signStaffToken(authSecret, staffId),
+    mails: () => Promise.all(smtp.messages.map((message) => simpleParser(message.raw))),
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      worker.shutdown();
+      await workerRun;
+      await connection.close();
+      await client.connection.close();
+      channel.close?.();
+      await smtp.close();
+      await devServer.stop();
+    },
+  };
+}
+
+/** Polls until `check` returns a value (not undefined) or the time runs out. */
+export async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** A JSON request against the stack; returns status, headers and parsed body. */
+export async function http(
+  stack: Pick<Stack, 'baseUrl'>,
+  method: string,
+  path: string,
+  options: { body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; headers: Headers; body: any }> {
+  const response = await fetch(`${stack.baseUrl}${path}`, {
+    method,
+    headers: {
+      ...(options.body !== undefined || options.rawBody !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...options.headers,
+    },
+    body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // Not JSON (HTML docs page, say): keep the text.
+  }
+  return { status: response.status, headers: response.headers, body };
+}

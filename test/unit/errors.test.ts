@@ -1,0 +1,206 @@
+/**
+ * The API's one error path: whatever a route throws becomes a problem+json answer with the right
+ * status: 400 naming the field for bad input, 413 for a large body, 503 with Retry-After when
+ * Temporal is unreachable, 500 (without leaking the message) for anything else.
+ */
+import { Metadata, status as grpcStatus } from '@grpc/grpc-js';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import {
+  isTemporalUnavailable,
+  parseOr400,
+  problem,
+  ProblemError,
+  sendProblem,
+  toProblem,
+  validationProblem,
+} from '../../src/api/errors';
+
+/** An error shaped like the ones @grpc/grpc-js rejects with. */
+function grpcError(code: number, details = ''): Error {
+  return Object.assign(new Error(`${code} ${grpcStatus[code]}: ${details}`), { code, details, metadata: new Metadata() });
+}
+
+/** The field paths a problem names. */
+const fieldsOf = (p: ProblemError) => (p.errors ?? []).map((e) => e.field);
+
+describe('toProblem', () => {
+  it('passes a ProblemError through untouched', () => {
+    const original = problem(409, 'conflict', 'the case is closed');
+    expect(toProblem(original)).toBe(original);
+  });
+
+  it('answers 404 for a workflow that does not exist', () => {
+    const p = toProblem(new WorkflowNotFoundError('workflow not found', 'case-x', undefined));
+    expect([p.status, p.kind]).toEqual([404, 'not_found']);
+  });
+
+  it('answers 400 naming the body for JSON the body parser could not read', () => {
+    const parseFailed = Object.assign(new SyntaxError('Unexpected token } in JSON at position 12'), {
+      status: 400,
+      statusCode: 400,
+      type: 'entity.parse.failed',
+      body: '{"description":}',
+    });
+    const p = toProblem(parseFailed);
+    expect(p).toMatchObject({ status: 400, kind: 'bad_request', message: 'the body is not valid JSON' });
+    expect(p.errors).toEqual([{ field: 'body', message: 'the body is not valid JSON' }]);
+  });
+
+  it('answers 400 with the message for another client error of the body parser', () => {
+    const p = toProblem(Object.assign(new Error('request aborted'), { status: 400, type: 'request.aborted' }));
+    expect(p).toMatchObject({ status: 400, kind: 'bad_request', message: 'request aborted' });
+    expect(fieldsOf(p)).toEqual(['body']);
+  });
+
+  it('answers 413 for a body that is too large', () => {
+    const p = toProblem(Object.assign(new Error('request entity too large'), { status: 413, type: 'entity.too.large' }));
+    expect([p.status, p.kind]).toEqual([413, 'payload_too_large']);
+  });
+
+  it('answers 415 for an unsupported content type', () => {
+    const p = toProblem(Object.assign(new Error('unsupported charset "KOI8-R"'), { status: 415, type: 'charset.unsupported' }));
+    expect(p).toMatchObject({ status: 415, kind: 'unsupported_media_type', message: 'unsupported charset "KOI8-R"' });
+  });
+
+  it.each([
+    ['UNAVAILABLE', grpcStatus.UNAVAILABLE],
+    ['DEADLINE_EXCEEDED', grpcStatus.DEADLINE_EXCEEDED],
+    ['RESOURCE_EXHAUSTED', grpcStatus.RESOURCE_EXHAUSTED],
+  ])('answers 503 with Retry-After when the cause is a gRPC %s error', (_name, code) => {
+    const cause = grpcError(code);
+    const wrapped = new Error('Failed to start workflow', { cause });
+    const p = toProblem(wrapped);
+    expect(p).toMatchObject({ status: 503, kind: 'unavailable' });
+    expect(p.headers).toEqual({ 'Retry-After': '5' });
+    expect(p.cause).toBe(wrapped);
+  });
+
+  it('answers 503 for a refused connection found down the cause chain', () => {
+    const chain = new Error('start failed', { cause: new Error('outer', { cause: new Error('connect ECONNREFUSED 127.0.0.1:7233') }) });
+    expect(isTemporalUnavailable(chain)).toBe(true);
+    expect(toProblem(chain).status).toBe(503);
+  });
+
+  it('does not take a gRPC error that is about the request for an outage', () => {
+    const p = toProblem(new Error('bad', { cause: grpcError(grpcStatus.INVALID_ARGUMENT, 'bad search attribute') }));
+    expect(isTemporalUnavailable(grpcError(grpcStatus.INVALID_ARGUMENT))).toBe(false);
+    expect(p.status).toBe(500);
+    expect(p.headers).toEqual({});
+  });
+
+  it('answers 500 for an unknown error, keeping it as the cause but not in the detail', () => {
+    const bug = new TypeError("Cannot read properties of undefined (reading 'ladder')");
+    const p = toProblem(bug);
+    expect(p).toMatchObject({ status: 500, kind: 'internal', message: 'unexpected error' });
+    expect(p.cause).toBe(bug);
+    expect(p.message).not.toContain('ladder');
+  });
+
+  it('treats a server-side HTTP status as 500, not as the client’s fault', () => {
+    expect(toProblem(Object.assign(new Error('upstream'), { status: 502 })).status).toBe(500);
+  });
+
+  it.each([
+    ['a string', 'boom'],
+    ['null', null],
+    ['undefined', undefined],
+    ['a number', 42],
+  ])('answers 500 when %s is thrown', (_label, thrown) => {
+    // toProblem takes `unknown`: "maps anything thrown in a route", so it must not throw itself.
+    let p: ProblemError | undefined;
+    expect(() => {
+      p = toProblem(thrown);
+    }).not.toThrow();
+    expect(p?.status).toBe(500);
+  });
+});
+
+describe('validationProblem and parseOr400', () => {
+  const schema = z.object({
+    category: z.string().min(1),
+    location: z.object({ lat: z.number().min(-90).max(90), lng: z.number() }).optional(),
+    photos: z.array(z.url()).optional(),
+  });
+
+  it('names every bad field as a dotted path under where it was found', () => {
+    const result = schema.safeParse({ location: { lat: 123, lng: 'east' }, photos: ['https://example.org/a.jpg', 'not a url'] });
+    expect(result.success).toBe(false);
+    const p = validationProblem(result.error!, 'body');
+    expect(p).toMatchObject({ status: 400, kind: 'bad_request' });
+    expect(fieldsOf(p).sort()).toEqual(['body.category', 'body.location.lat', 'body.location.lng', 'body.photos.1']);
+    for (const field of fieldsOf(p)) expect(p.message).toContain(`${field}: `);
+  });
+
+  it('answers 422 "validation" when asked', () => {
+    const p = validationProblem(z.object({ rating: z.number().max(5) }).safeParse({ rating: 9 }).error!, 'body', 422);
+    expect(p).toMatchObject({ status: 422, kind: 'validation', errors: [{ field: 'body.rating', message: expect.any(String) as string }] });
+  });
+
+  it('names the query or the whole object when the path is empty', () => {
+    const p = validationProblem(z.string().safeParse(3).error!, 'query');
+    expect(fieldsOf(p)).toEqual(['query']);
+  });
+
+  it('returns the parsed value, or throws the problem', () => {
+    expect(parseOr400(schema, { category: 'road_repair' }, 'body')).toEqual({ category: 'road_repair' });
+    expect(() => parseOr400(schema, {}, 'body')).toThrow(ProblemError);
+    try {
+      parseOr400(schema, { category: '' }, 'query');
+    } catch (error) {
+      expect(fieldsOf(error as ProblemError)).toEqual(['query.category']);
+    }
+    expect.assertions(3);
+  });
+});
+
+describe('sendProblem', () => {
+  function fakeExchange(language: string | false) {
+    const sent: { status?: number; type?: string; headers: Record<string, string>; body?: string } = { headers: {} };
+    const res = {
+      set: (name: string, value: string) => {
+        sent.headers[name] = value;
+        return res;
+      },
+      status: (code: number) => {
+        sent.status = code;
+        return res;
+      },
+      type: (type: string) => {
+        sent.type = type;
+        return res;
+      },
+      send: (body: string) => {
+        sent.body = body;
+        return res;
+      },
+    };
+    const req = { acceptsLanguages: () => language };
+    return { req: req as unknown as Request, res: res as unknown as Response, sent };
+  }
+
+  it('writes problem+json with a title in the caller’s language, the field errors and the headers', () => {
+    const { req, res, sent } = fakeExchange('en');
+    const p = validationProblem(z.object({ category: z.string() }).safeParse({}).error!, 'body');
+    sendProblem(req, res, p);
+    expect(sent.status).toBe(400);
+    expect(sent.type).toBe('application/problem+json');
+    expect(JSON.parse(sent.body!)).toEqual({
+      type: 'urn:gridflow:problem:bad_request',
+      title: 'Bad request',
+      status: 400,
+      detail: p.message,
+      errors: [{ field: 'body.category', message: expect.any(String) as string }],
+    });
+  });
+
+  it('answers in Chinese by default, with Retry-After on 503', () => {
+    const { req, res, sent } = fakeExchange(false);
+    sendProblem(req, res, toProblem(new Error('x', { cause: grpcError(grpcStatus.UNAVAILABLE) })));
+    expect(sent.status).toBe(503);
+    expect(sent.headers).toEqual({ 'Retry-After': '5' });
+    expect(JSON.parse(sent.body!)).toMatchObject({ title: '服务暂不可用', status: 503 });
+    expect(JSON.parse(sent.body!)).not.toHaveProperty('errors');
+  });
+});
