@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporalCliPath } from '../../src/temporal/binaries';
+import type { CaseState } from '../../src/domain/case-model';
 import type { CaseAction } from '../../src/domain/case-rules';
 import { caseWorkflow } from '../../src/workflows/case';
 import { caseActionUpdate, getCaseQuery } from '../../src/workflows/definitions';
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
   const act = (handle: WorkflowHandle<typeof caseWorkflow>, action: CaseAction, actor = staff(stackAssignee)) =>
     handle.executeUpdate(caseActionUpdate, { args: [{ action, actor }] });
   let stackAssignee = 'g-worker';
-  const until = async (handle: WorkflowHandle<typeof caseWorkflow>, check: (s: Awaited<ReturnType<typeof handle.query<typeof getCaseQuery>>>) => boolean) => {
+  const until = async (handle: WorkflowHandle<typeof caseWorkflow>, check: (state: CaseState) => boolean) => {
     for (let i = 0; i < 200; i++) {
       if (check(await handle.query(getCaseQuery))) return;
       await new Promise((resolve) => setTimeout(resolve, 200));
