@@ -25,7 +25,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/workflows/**/*.ts'],
+    // Workflow code and the pure domain code it imports run in Temporal's deterministic sandbox.
+    files: ['src/workflows/**/*.ts', 'src/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

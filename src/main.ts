@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   }
   const org = new OrgTree(config.units, config.staff);
   mkdirSync(env.dataDir, { recursive: true });
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' } } } });
 
   let devServer: DevServer | undefined;
   if (!env.TEMPORAL_ADDRESS) {

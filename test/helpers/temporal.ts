@@ -14,7 +14,7 @@ export function installQuietRuntime(): void {
   runtimeInstalled = true;
   try {
     // ERROR, not WARN: tests that break SMTP on purpose would otherwise log every retried attempt.
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
   } catch {
     // Already installed by another suite in this process.
   }
