@@ -13,6 +13,7 @@ import { errorHandler, notFoundHandler } from './errors';
 import { openApiDocument } from './openapi';
 import { caseRoutes } from './routes/cases';
 import { healthRoutes } from './routes/health';
+import { supervisionRoutes } from './routes/supervision';
 
 export interface ApiDeps {
   config: GridflowConfig;
@@ -54,6 +55,7 @@ export function createApp(deps: ApiDeps): Express {
       now: deps.now ?? (() => new Date()),
     }),
   );
+  api.use(supervisionRoutes({ client: deps.client, org: deps.org, now: deps.now ?? (() => new Date()) }));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

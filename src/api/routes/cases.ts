@@ -2,7 +2,7 @@
  * `/cases`: submission, reading, staff actions, resident feedback, and listings from visibility.
  */
 import { createHash } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
@@ -12,6 +12,7 @@ import type { CaseAction } from '../../domain/case-rules';
 import type { OrgTree } from '../../domain/org-tree';
 import { toLocale } from '../../i18n';
 import { ASSIGNEE, CATEGORY, DUE_AT, KIND, LEVEL, OVERDUE, PRIORITY, STATUS, UNIT, UNITS } from '../../temporal/search-attributes';
+import { CASE_WORKFLOW_TYPE, listCases } from '../case-visibility';
 import type { caseWorkflow } from '../../workflows/case';
 import { caseActionUpdate, caseWorkflowId, getCaseQuery } from '../../workflows/definitions';
 import { actorOf, caseTokenFor, isValidCaseToken, requireCaller, requireStaff, type Principal } from '../auth';
@@ -33,9 +34,6 @@ export interface CaseRoutesDeps {
 
 const idempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 const caseIdSchema = z.string().regex(/^c-[a-z2-7]{16}$/, 'must be a case id such as c-abcdefgh23456789');
-
-/** The workflow's name, for visibility queries and starts by name. */
-const CASE_WORKFLOW_TYPE = 'caseWorkflow';
 
 export function caseRoutes(deps: CaseRoutesDeps): Router {
   const { client, config, org } = deps;
@@ -147,17 +145,14 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
     const staff = requireStaff(req);
     const query = parseOr400(caseListQuerySchema, req.query, 'query');
     const unit = scopedUnit(staff, org, query.unit);
-    const clauses = [`WorkflowType = '${CASE_WORKFLOW_TYPE}'`, `${UNITS.name} = '${unit}'`];
-    if (query.status) clauses.push(`${STATUS.name} = '${query.status}'`);
-    if (query.level) clauses.push(`${LEVEL.name} = '${query.level}'`);
-    if (query.assignee) clauses.push(`${ASSIGNEE.name} = '${query.assignee}'`);
-    if (query.overdue) clauses.push(`${OVERDUE.name} = ${query.overdue}`);
-    const items: ReturnType<typeof caseSummary>[] = [];
-    for await (const execution of client.workflow.list({ query: clauses.join(' AND '), pageSize: query.pageSize })) {
-      items.push(caseSummary(execution));
-      if (items.length >= query.pageSize) break;
-    }
-    res.json({ unit, items });
+    const filter = {
+      unit,
+      status: query.status,
+      level: query.level,
+      assignee: query.assignee,
+      overdue: query.overdue === undefined ? undefined : query.overdue === 'true',
+    };
+    res.json({ unit, items: await listCases(client, filter, query.pageSize) });
   });
 
   router.get('/cases/:id', async (req, res) => {
@@ -204,22 +199,4 @@ function initialSearchAttributes(input: CaseInput, dueAt: string): TypedSearchAt
     { key: DUE_AT, value: new Date(dueAt) },
     { key: OVERDUE, value: false },
   ]);
-}
-
-/** A case as visibility knows it: enough for lists and boards without asking each workflow. */
-export function caseSummary(execution: WorkflowExecutionInfo) {
-  const attributes = execution.typedSearchAttributes;
-  return {
-    id: execution.workflowId,
-    status: attributes.get(STATUS),
-    level: attributes.get(LEVEL),
-    unitId: attributes.get(UNIT),
-    assigneeId: attributes.get(ASSIGNEE),
-    category: attributes.get(CATEGORY),
-    priority: attributes.get(PRIORITY),
-    dueAt: attributes.get(DUE_AT)?.toISOString(),
-    overdue: attributes.get(OVERDUE) ?? false,
-    submittedAt: execution.startTime.toISOString(),
-    open: execution.status.name === 'RUNNING' || execution.status.name === 'CONTINUED_AS_NEW',
-  };
 }

@@ -1,0 +1,64 @@
+/**
+ * `/supervision`: what is overdue in a supervisor's part of the tree, and a summary of the open
+ * load there — answered from Temporal visibility, scoped to the caller's subtree.
+ */
+import type { Client } from '@temporalio/client';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { OrgTree } from '../../domain/org-tree';
+import { breachingSoon, byChildUnit, countByStatusAndLevel, loadByAssignee, overdueCases } from '../../domain/supervision';
+import { requireStaff } from '../auth';
+import { listCases } from '../case-visibility';
+import { parseOr400 } from '../errors';
+import { unitIdParam } from '../schemas/common';
+import { scopedUnit } from '../scope';
+
+/** The most cases one summary reads; a larger subtree is reported as truncated. */
+export const SUMMARY_CASE_LIMIT = 20_000;
+
+export const overdueQuerySchema = z.strictObject({
+  unit: unitIdParam.optional(),
+  limit: z.coerce.number().int().min(1).max(1_000).default(200),
+});
+
+export const summaryQuerySchema = z.strictObject({
+  unit: unitIdParam.optional(),
+  withinHours: z.coerce.number().min(0.01).max(24 * 14).default(4).meta({ description: 'Horizon of the "will breach" list' }),
+});
+
+export function supervisionRoutes(deps: { client: Client; org: OrgTree; now: () => Date }): Router {
+  const { client, org } = deps;
+  const router = Router();
+
+  router.get('/supervision/overdue', async (req, res) => {
+    const staff = requireStaff(req);
+    const query = parseOr400(overdueQuerySchema, req.query, 'query');
+    const unit = scopedUnit(staff, org, query.unit);
+    const now = deps.now();
+    const candidates = await listCases(client, { unit, openOnly: true, dueBefore: now }, SUMMARY_CASE_LIMIT);
+    const items = overdueCases(candidates, now.getTime());
+    res.json({ unit, asOf: now.toISOString(), total: items.length, items: items.slice(0, query.limit) });
+  });
+
+  router.get('/supervision/summary', async (req, res) => {
+    const staff = requireStaff(req);
+    const query = parseOr400(summaryQuerySchema, req.query, 'query');
+    const unit = scopedUnit(staff, org, query.unit);
+    const now = deps.now();
+    const open = await listCases(client, { unit, openOnly: true }, SUMMARY_CASE_LIMIT);
+    const nowMs = now.getTime();
+    res.json({
+      unit,
+      asOf: now.toISOString(),
+      truncated: open.length >= SUMMARY_CASE_LIMIT,
+      open: open.length,
+      overdue: overdueCases(open, nowMs).length,
+      byStatusAndLevel: countByStatusAndLevel(open),
+      willBreach: { withinHours: query.withinHours, items: breachingSoon(open, nowMs, query.withinHours * 3_600_000) },
+      loadByAssignee: loadByAssignee(open, nowMs),
+      children: byChildUnit(open, org.children(unit).map((child) => child.id), nowMs),
+    });
+  });
+
+  return router;
+}
