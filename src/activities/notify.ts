@@ -68,7 +68,7 @@ export function createNotifyActivity(deps: NotifyDeps) {
           categoryName: (id) => nameIn(categoryNames.get(id), recipient.locale) ?? id,
           unitName: (id) => nameIn(org.unit(id)?.name, recipient.locale) ?? id,
           staffName: (id) => org.staff(id)?.name ?? id,
-          caseUrl: recipient.staff && deps.publicUrl ? `${deps.publicUrl}/dashboard#/cases/${encodeURIComponent(request.facts.caseId)}` : undefined,
+          caseUrl: recipient.staff && deps.publicUrl && request.facts ? `${deps.publicUrl}/dashboard#/cases/${encodeURIComponent(request.facts.caseId)}` : undefined,
         });
         try {
           await deps.channel.deliver({

@@ -4,6 +4,7 @@
  */
 import { Duration, IANAZone } from 'luxon';
 import { z } from 'zod';
+import { isCalendarPeriod } from '../domain/obligation-periods';
 import { LEVELS, LOCALES, PRIORITIES, ROLES } from '../domain/vocabulary';
 
 export { LEVELS, LOCALES, PRIORITIES, ROLES };
@@ -135,6 +136,33 @@ export const integrationSchema = z.strictObject({
   apiKeySha256: z.array(z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256')).default([]),
 });
 
+/** An ISO 8601 period a contact obligation can be aligned to: days, weeks, or months dividing a year. */
+export const obligationPeriodSchema = z
+  .string()
+  .refine((value) => isCalendarPeriod(value), 'must be a calendar period such as P7D, P2W, P1M, P3M, P6M or P1Y');
+
+/**
+ * A rule that creates one obligation per (obligee, unit) pair: every staff member with `role` at
+ * `obligeeLevel` contacts every unit at `targetLevel` in their own subtree, `times` per `period`.
+ */
+export const obligationRuleSchema = z.strictObject({
+  id: idSchema,
+  description: z.string().max(200).optional(),
+  obligee: z.strictObject({ role: roleSchema, level: levelSchema }),
+  targetLevel: levelSchema,
+  period: obligationPeriodSchema,
+  times: z.number().int().min(1).max(100).default(1),
+});
+
+export const obligationsSchema = z.strictObject({
+  /** How long before a period ends unmet the obligee is reminded. */
+  reminderLead: isoDurationSchema.default('P1D'),
+  /** Consecutive missed periods that escalate to the next level up. */
+  missesToEscalate: z.number().int().min(1).max(52).default(2),
+  /** Obligations created at start, idempotently. */
+  rules: z.array(obligationRuleSchema).default([]),
+});
+
 export const configSchema = z
   .strictObject({
     city: z.strictObject({
@@ -148,6 +176,7 @@ export const configSchema = z
     sla: slaSchema,
     calendar: calendarSchema.prefault({}),
     integrations: z.array(integrationSchema).default([]),
+    obligations: obligationsSchema.prefault({}),
   })
   .superRefine((config, ctx) => checkReferences(config, ctx), { when: (payload) => listsPresent(payload.value) });
 
@@ -158,6 +187,8 @@ export type Category = z.infer<typeof categorySchema>;
 export type SlaPolicy = z.infer<typeof slaSchema>;
 export type WorkingCalendar = z.infer<typeof calendarSchema>;
 export type Integration = z.infer<typeof integrationSchema>;
+export type ObligationRule = z.infer<typeof obligationRuleSchema>;
+export type ObligationPolicy = z.infer<typeof obligationsSchema>;
 export type { Level, Locale, Priority, Role } from '../domain/vocabulary';
 
 /** The config as the cross-reference check sees it: possibly invalid elsewhere, so every field is optional. */

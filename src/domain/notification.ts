@@ -14,6 +14,9 @@ export const NOTIFICATION_TEMPLATES = [
   'case_reassigned',
   'case_resolved',
   'case_closed',
+  'obligation_reminder',
+  'obligation_missed',
+  'obligation_escalated',
 ] as const;
 export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
 
@@ -31,6 +34,18 @@ export interface CaseFacts {
   status: string;
 }
 
+/** Facts about a contact obligation, for obligation templates. */
+export interface ObligationFacts {
+  obligationId: string;
+  obligeeId: string;
+  unitId: string;
+  periodKey: string;
+  periodEndsAt: string;
+  required: number;
+  contacts: number;
+  missedInARow: number;
+}
+
 /** A request to notify people of one event. */
 export interface NotificationRequest {
   /**
@@ -45,7 +60,10 @@ export interface NotificationRequest {
   supervisorsOf?: string | undefined;
   /** The resident, when they left an e-mail address. */
   resident?: { email: string; name?: string | undefined; locale?: string | undefined } | undefined;
-  facts: CaseFacts;
+  /** The case the event is about (case templates). */
+  facts?: CaseFacts | undefined;
+  /** The obligation the event is about (obligation templates). */
+  obligation?: ObligationFacts | undefined;
   /** Extra values for the template, e.g. the warning fraction or the reason of an escalation. */
   extra?: Record<string, string | number> | undefined;
   /** History so far, for escalation e-mails. */

@@ -60,6 +60,23 @@ export const en: Catalog = {
       description: 'Request',
       history: 'History',
       link: 'Open the case',
+      obligee: 'Responsible',
+      contactUnit: 'Unit to contact',
+      period: 'Period',
+      periodEndsAt: 'Period ends',
+      contacts: 'Contacts made',
+    },
+    obligation_reminder: {
+      subject: '[Contact reminder] {{unit}} not yet contacted this period ({{period}})',
+      body: 'You still need to contact {{unit}} in this period ({{period}}), which ends {{periodEndsAt}}. Please contact them and log it.',
+    },
+    obligation_missed: {
+      subject: '[Missed contact] {{obligee}} did not contact {{unit}} ({{period}})',
+      body: '{{obligee}} did not complete the contacts with {{unit}} in period {{period}} ({{contacts}} of {{required}}). Please follow up.',
+    },
+    obligation_escalated: {
+      subject: '[Repeated misses] {{obligee}} missed {{unit}} {{missedInARow}} periods in a row',
+      body: '{{obligee}} has not contacted {{unit}} for {{missedInARow}} periods in a row; reported to you as the rules require.',
     },
     case_assigned: {
       subject: '[New case] {{category}} ({{caseId}})',

@@ -61,6 +61,23 @@ export const zhCN = {
       description: '诉求内容',
       history: '办理记录',
       link: '查看工单',
+      obligee: '责任人',
+      contactUnit: '联系对象',
+      period: '周期',
+      periodEndsAt: '本周期截止',
+      contacts: '已联系次数',
+    },
+    obligation_reminder: {
+      subject: '【联系提醒】{{unit}} 本周期（{{period}}）尚未完成联系',
+      body: '您负责联系的{{unit}}在本周期（{{period}}）还需联系，周期将于 {{periodEndsAt}} 结束，请及时联系并登记。',
+    },
+    obligation_missed: {
+      subject: '【未完成联系】{{obligee}} 未按期联系 {{unit}}（{{period}}）',
+      body: '{{obligee}} 在周期 {{period}} 内未完成对{{unit}}的联系（已联系 {{contacts}} 次，应联系 {{required}} 次），请督促。',
+    },
+    obligation_escalated: {
+      subject: '【连续未联系】{{obligee}} 已连续 {{missedInARow}} 个周期未联系 {{unit}}',
+      body: '{{obligee}} 已连续 {{missedInARow}} 个周期未完成对{{unit}}的联系，按制度上报，请督办。',
     },
     case_assigned: {
       subject: '【新工单】{{category}}（{{caseId}}）',

@@ -36,29 +36,46 @@ export function formatLocalTime(isoTime: string, timeZone: string): string {
 
 export function renderNotification(request: NotificationRequest, ctx: RenderContext): RenderedText {
   const t = translator(ctx.locale);
-  const { facts } = request;
+  const { facts, obligation } = request;
   const local = (value: string | number | undefined) =>
     typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? formatLocalTime(value, ctx.timeZone) : String(value ?? '');
   const previous = request.timeline?.filter((entry) => entry.type === 'escalated').at(-1)?.details?.from as { level?: string } | undefined;
   const values: Record<string, string> = {
-    caseId: facts.caseId,
-    category: ctx.categoryName(facts.category),
-    unit: ctx.unitName(facts.unitId),
+    caseId: facts?.caseId ?? '',
+    category: facts ? ctx.categoryName(facts.category) : '',
+    unit: ctx.unitName(facts?.unitId ?? obligation?.unitId ?? ''),
     fromLevel: previous?.level ? t(`level.${previous.level}`) : '',
+    obligee: obligation ? ctx.staffName(obligation.obligeeId) : '',
+    period: obligation?.periodKey ?? '',
+    periodEndsAt: obligation ? local(obligation.periodEndsAt) : '',
+    required: String(obligation?.required ?? ''),
+    contacts: String(obligation?.contacts ?? ''),
+    missedInARow: String(obligation?.missedInARow ?? ''),
     ...Object.fromEntries(Object.entries(request.extra ?? {}).map(([key, value]) => [key, local(value)])),
   };
   const subject = t(`mail.${request.template}.subject`, values);
   const body = t(`mail.${request.template}.body`, values);
-  const facts_: [string, string][] = [
-    [t('mail.facts.case'), facts.caseId],
-    [t('mail.facts.category'), ctx.categoryName(facts.category)],
-    [t('mail.facts.priority'), t(`priority.${facts.priority}`)],
-    [t('mail.facts.unit'), ctx.unitName(facts.unitId)],
-    [t('mail.facts.level'), t(`level.${facts.level}`)],
-    ...(facts.dueAt ? ([[t('mail.facts.dueAt'), local(facts.dueAt)]] as [string, string][]) : []),
-    ...(facts.address ? ([[t('mail.facts.address'), facts.address]] as [string, string][]) : []),
-    [t('mail.facts.description'), facts.description],
-  ];
+  const row = (label: string, value: string): [string, string] => [t(`mail.facts.${label}`), value];
+  const facts_: [string, string][] = facts
+    ? [
+        row('case', facts.caseId),
+        row('category', ctx.categoryName(facts.category)),
+        row('priority', t(`priority.${facts.priority}`)),
+        row('unit', ctx.unitName(facts.unitId)),
+        row('level', t(`level.${facts.level}`)),
+        ...(facts.dueAt ? [row('dueAt', local(facts.dueAt))] : []),
+        ...(facts.address ? [row('address', facts.address)] : []),
+        row('description', facts.description),
+      ]
+    : obligation
+      ? [
+          row('obligee', values.obligee!),
+          row('contactUnit', values.unit!),
+          row('period', obligation.periodKey),
+          row('periodEndsAt', values.periodEndsAt!),
+          row('contacts', `${obligation.contacts} / ${obligation.required}`),
+        ]
+      : [];
   const history = (request.timeline ?? []).map((entry) => describeEntry(entry, ctx, t, local));
   const greeting = t('mail.greeting', { name: ctx.recipientName });
   const footer = t('mail.footer');

@@ -26,8 +26,13 @@ export const DUE_AT = defineSearchAttributeKey('GridflowDueAt', SearchAttributeT
 /** Passed the deadline at the top of the ladder, or at any level and not yet handled. */
 export const OVERDUE = defineSearchAttributeKey('GridflowOverdue', SearchAttributeType.BOOL);
 
+/** Obligations: periods met so far (compliance reports read it from visibility, not per workflow). */
+export const MET_PERIODS = defineSearchAttributeKey('GridflowMetPeriods', SearchAttributeType.INT);
+/** Obligations: periods missed so far. */
+export const MISSED_PERIODS = defineSearchAttributeKey('GridflowMissedPeriods', SearchAttributeType.INT);
+
 /** Every key, for registration. */
-export const ALL_SEARCH_ATTRIBUTES = [KIND, STATUS, LEVEL, UNIT, UNITS, ASSIGNEE, CATEGORY, PRIORITY, DUE_AT, OVERDUE] as const;
+export const ALL_SEARCH_ATTRIBUTES = [KIND, STATUS, LEVEL, UNIT, UNITS, ASSIGNEE, CATEGORY, PRIORITY, DUE_AT, OVERDUE, MET_PERIODS, MISSED_PERIODS] as const;
 
 /** The dev server's `--search-attribute Name=Type` values. */
 export function devServerSearchAttributeArgs(): string[] {
@@ -36,6 +41,7 @@ export function devServerSearchAttributeArgs(): string[] {
     [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
     [SearchAttributeType.DATETIME]: 'Datetime',
     [SearchAttributeType.BOOL]: 'Bool',
+    [SearchAttributeType.INT]: 'Int',
   };
   return ALL_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${cliType[key.type]}`]);
 }

@@ -1,2 +1,3 @@
 /** Every workflow type the worker registers. */
 export { caseWorkflow } from './case';
+export { obligationWorkflow } from './obligation';

@@ -247,7 +247,7 @@ describe('renderNotification', () => {
 
   it('leaves out the due time, address, history and link when there are none', () => {
     const bare = renderNotification(
-      { ...request, template: 'case_assigned', facts: { ...request.facts, dueAt: undefined, address: undefined }, timeline: undefined, extra: undefined },
+      { ...request, template: 'case_assigned', facts: { ...request.facts!, dueAt: undefined, address: undefined }, timeline: undefined, extra: undefined },
       { ...contextFor('sui-lei'), caseUrl: undefined },
     );
     expect(bare.subject).toBe('【新工单】道路维修（c-1）');
