@@ -14,6 +14,7 @@ import { loadOrCreateLocalSecrets, localSecretsPath, withLocalApiKeys } from './
 import { OrgTree } from './domain/org-tree';
 import { createLogger } from './logger';
 import { startSmtpSink, type SmtpSink } from './mail/smtp-sink';
+import { seedObligations } from './obligations/seed';
 import { createApiClient } from './temporal/connection';
 import { startDevServer, type DevServer } from './temporal/dev-server';
 import { startWorkerProcess, temporalTarget } from './worker-process';
@@ -76,6 +77,8 @@ async function main(): Promise<void> {
   stops.push(() => worker.shutdown());
 
   const client = createApiClient(target);
+  const seeded = await seedObligations(client, config, org, env.TEMPORAL_TASK_QUEUE);
+  logger.info(seeded, 'contact obligations from config');
   const app = createApp({ config, org, client, taskQueue: env.TEMPORAL_TASK_QUEUE, authSecret, logger });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(env.PORT, env.HOST, () => resolve(listening));

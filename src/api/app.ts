@@ -13,6 +13,7 @@ import { errorHandler, notFoundHandler } from './errors';
 import { openApiDocument } from './openapi';
 import { caseRoutes } from './routes/cases';
 import { healthRoutes } from './routes/health';
+import { obligationRoutes } from './routes/obligations';
 import { supervisionRoutes } from './routes/supervision';
 
 export interface ApiDeps {
@@ -55,7 +56,9 @@ export function createApp(deps: ApiDeps): Express {
       now: deps.now ?? (() => new Date()),
     }),
   );
-  api.use(supervisionRoutes({ client: deps.client, org: deps.org, now: deps.now ?? (() => new Date()) }));
+  const now = deps.now ?? (() => new Date());
+  api.use(supervisionRoutes({ client: deps.client, org: deps.org, now }));
+  api.use(obligationRoutes({ config: deps.config, org: deps.org, client: deps.client, taskQueue: deps.taskQueue, now }));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

@@ -5,7 +5,9 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { caseActionSchema, caseListQuerySchema, caseSubmittedSchema, caseViewSchema, feedbackSchema, submitCaseSchema } from './schemas/cases';
+import { overdueQuerySchema, summaryQuerySchema } from './routes/supervision';
 import { problemResponses } from './schemas/common';
+import { changeObligeeSchema, complianceQuerySchema, createObligationSchema, logContactSchema, obligationListQuerySchema } from './schemas/obligations';
 
 const caseIdParams = z.object({ id: z.string().meta({ example: 'c-abcdefgh23456789' }) });
 const idempotencyHeader = z.object({
@@ -60,7 +62,22 @@ function buildRegistry(): OpenAPIRegistry {
     request: { params: caseIdParams, body: { content: json(feedbackSchema) } },
     responses: { 200: { description: 'The case after the feedback', content: json(caseViewSchema) }, ...problemResponses },
   });
+  registerSupervisionAndObligations(registry, json);
   return registry;
+}
+
+function registerSupervisionAndObligations(registry: OpenAPIRegistry, json: (schema: z.ZodType) => Record<string, { schema: z.ZodType }>): void {
+  const staff = [{ bearer: [] }];
+  const obligationParams = z.object({ id: z.string().meta({ example: 'o-qu-guilan-santang-1-p7d' }) });
+  registry.registerPath({ method: 'get', path: '/api/v1/supervision/overdue', summary: 'Overdue cases in the subtree, longest overdue first', security: staff, request: { query: overdueQuerySchema }, responses: { 200: { description: 'Overdue cases' }, ...problemResponses } });
+  registry.registerPath({ method: 'get', path: '/api/v1/supervision/summary', summary: 'Counts by status × level, cases about to breach, load per assignee, per child unit', security: staff, request: { query: summaryQuerySchema }, responses: { 200: { description: 'Summary' }, ...problemResponses } });
+  registry.registerPath({ method: 'post', path: '/api/v1/obligations', summary: 'Create a contact obligation', security: staff, request: { body: { content: json(createObligationSchema) } }, responses: { 201: { description: 'Created' }, ...problemResponses } });
+  registry.registerPath({ method: 'get', path: '/api/v1/obligations', summary: 'Obligations in the subtree with their current-period status', security: staff, request: { query: obligationListQuerySchema }, responses: { 200: { description: 'Obligations' }, ...problemResponses } });
+  registry.registerPath({ method: 'get', path: '/api/v1/obligations/compliance', summary: 'Met/missed rates per unit and per person', security: staff, request: { query: complianceQuerySchema }, responses: { 200: { description: 'Compliance' }, ...problemResponses } });
+  registry.registerPath({ method: 'get', path: '/api/v1/obligations/{id}', summary: 'The period record of an obligation', security: staff, request: { params: obligationParams }, responses: { 200: { description: 'Obligation' }, ...problemResponses } });
+  registry.registerPath({ method: 'post', path: '/api/v1/obligations/{id}/contacts', summary: 'Log a contact', security: staff, request: { params: obligationParams, body: { content: json(logContactSchema) } }, responses: { 201: { description: 'The obligation after the contact' }, ...problemResponses } });
+  registry.registerPath({ method: 'patch', path: '/api/v1/obligations/{id}', summary: 'Hand the obligation to another staff member', security: staff, request: { params: obligationParams, body: { content: json(changeObligeeSchema) } }, responses: { 200: { description: 'The obligation' }, ...problemResponses } });
+  registry.registerPath({ method: 'delete', path: '/api/v1/obligations/{id}', summary: 'End the obligation', security: staff, request: { params: obligationParams }, responses: { 200: { description: 'The ended obligation' }, ...problemResponses } });
 }
 
 /** The OpenAPI document served at `/openapi.json`. */

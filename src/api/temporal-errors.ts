@@ -1,26 +1,31 @@
 /**
- * Maps what Temporal answers to a case's messages onto HTTP problems.
+ * Maps what Temporal answers to a workflow message (query or update) onto HTTP problems.
+ * Workflow validators reject with ApplicationFailure types ending in `Conflict` (409, e.g.
+ * CaseConflict) or `Forbidden` (403, e.g. ObligationForbidden).
  */
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, isGrpcServiceError } from '@temporalio/client';
 import { status } from '@grpc/grpc-js';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, isGrpcServiceError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { CASE_CONFLICT, CASE_FORBIDDEN } from '../workflows/definitions';
 import { problem, toProblem, type ProblemError } from './errors';
 
-/** gRPC NOT_FOUND for a closed run is "already completed"; anything else NOT_FOUND is unknown. */
-const GRPC_NOT_FOUND = status.NOT_FOUND;
-
-export function caseMessageProblem(error: unknown): ProblemError {
+/** `what` names the resource in 404/409 details, e.g. "case" or "obligation". */
+export function messageProblem(error: unknown, what: string): ProblemError {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-    if (error.cause.type === CASE_FORBIDDEN) return problem(403, 'forbidden', error.cause.message);
-    if (error.cause.type === CASE_CONFLICT) return problem(409, 'conflict', error.cause.message);
+    if (error.cause.type?.endsWith('Forbidden')) return problem(403, 'forbidden', error.cause.message);
+    if (error.cause.type?.endsWith('Conflict')) return problem(409, 'conflict', error.cause.message);
   }
-  if (error instanceof WorkflowNotFoundError) {
-    return /completed/i.test(error.message) ? problem(409, 'conflict', 'the case is closed') : problem(404, 'not_found', 'no such case');
-  }
-  const cause = (error as { cause?: unknown }).cause;
-  if (isGrpcServiceError(cause) && cause.code === GRPC_NOT_FOUND) {
-    return /completed/i.test(cause.details) ? problem(409, 'conflict', 'the case is closed') : problem(404, 'not_found', 'no such case');
+  const notFound = error instanceof WorkflowNotFoundError ? error.message : undefined;
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  const grpcNotFound = isGrpcServiceError(cause) && cause.code === status.NOT_FOUND ? cause.details : undefined;
+  const missing = notFound ?? grpcNotFound;
+  if (missing !== undefined) {
+    // A closed run answers NOT_FOUND "workflow execution already completed" to an update.
+    return /completed/i.test(missing) ? problem(409, 'conflict', `the ${what} is closed`) : problem(404, 'not_found', `no such ${what}`);
   }
   return toProblem(error);
+}
+
+/** Case messages. */
+export function caseMessageProblem(error: unknown): ProblemError {
+  return messageProblem(error, 'case');
 }

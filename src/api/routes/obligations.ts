@@ -1,0 +1,153 @@
+/**
+ * `/obligations`: contact duties — create, list, compliance, the period record, logged contacts,
+ * staff changes and ending one. Lists and compliance come from visibility; the record from a query.
+ */
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { Router, type Request } from 'express';
+import type { GridflowConfig, Staff } from '../../config/schema';
+import { obligationInputFor, type ObligationState } from '../../domain/obligation-model';
+import type { OrgTree } from '../../domain/org-tree';
+import type { obligationWorkflow } from '../../workflows/obligation';
+import { changeObligeeUpdate, endObligationUpdate, getObligationQuery, logContactUpdate } from '../../workflows/obligation-definitions';
+import { actorOf, requireStaff } from '../auth';
+import { parseOr400, problem } from '../errors';
+import { complianceBy, listObligations, OBLIGATION_WORKFLOW_TYPE } from '../obligation-visibility';
+import {
+  changeObligeeSchema,
+  complianceQuerySchema,
+  createObligationSchema,
+  logContactSchema,
+  obligationIdParam,
+  obligationListQuerySchema,
+} from '../schemas/obligations';
+import { scopedUnit } from '../scope';
+import { messageProblem } from '../temporal-errors';
+
+export interface ObligationRoutesDeps {
+  config: GridflowConfig;
+  org: OrgTree;
+  client: Client;
+  taskQueue: string;
+  now: () => Date;
+}
+
+const isSupervisor = (staff: Staff) => staff.role === 'supervisor' || staff.role === 'admin';
+
+export function obligationRoutes(deps: ObligationRoutesDeps): Router {
+  const { client, config, org } = deps;
+  const router = Router();
+  const scopeOf = (staff: Staff) => (staff.role === 'admin' ? org.root.id : staff.unit);
+  const handle = (id: string) => client.workflow.getHandle<typeof obligationWorkflow>(id);
+
+  /** Reads an obligation the caller may see: it concerns their subtree, or it is theirs. */
+  async function readObligation(req: Request): Promise<{ staff: Staff; id: string; state: ObligationState }> {
+    const staff = requireStaff(req);
+    const id = parseOr400(obligationIdParam, req.params.id, 'params.id');
+    let state: ObligationState;
+    try {
+      state = await handle(id).query(getObligationQuery);
+    } catch (error) {
+      throw messageProblem(error, 'obligation');
+    }
+    const scope = scopeOf(staff);
+    if (state.obligeeId !== staff.id && !org.isWithin(state.unitId, scope) && !org.isWithin(state.obligeeUnitId, scope)) {
+      throw problem(403, 'forbidden', 'the obligation is outside your unit');
+    }
+    return { staff, id, state };
+  }
+
+  async function update<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw messageProblem(error, 'obligation');
+    }
+  }
+
+  router.post('/obligations', async (req, res) => {
+    const staff = requireStaff(req);
+    if (!isSupervisor(staff)) throw problem(403, 'forbidden', 'only supervisors create obligations');
+    const body = parseOr400(createObligationSchema, req.body, 'body');
+    const obligee = org.staff(body.obligeeId);
+    if (!obligee) throw problem(422, 'validation', `body.obligeeId: unknown staff "${body.obligeeId}"`, [{ field: 'body.obligeeId', message: 'unknown staff' }]);
+    if (!org.unit(body.unitId)) throw problem(422, 'validation', `body.unitId: unknown unit "${body.unitId}"`, [{ field: 'body.unitId', message: 'unknown unit' }]);
+    const scope = scopeOf(staff);
+    if (!org.isWithin(body.unitId, scope) || !org.isWithin(obligee.unit, scope)) {
+      throw problem(403, 'forbidden', 'the obligee and the unit must both be in your scope');
+    }
+    const input = obligationInputFor(config, org, body, deps.now());
+    try {
+      await client.workflow.start<typeof obligationWorkflow>(OBLIGATION_WORKFLOW_TYPE, {
+        workflowId: input.obligationId,
+        taskQueue: deps.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'FAIL',
+      });
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) {
+        throw problem(409, 'conflict', `an obligation for ${obligee.id} to contact ${body.unitId} every ${body.period} already exists: ${input.obligationId}`);
+      }
+      throw error;
+    }
+    res.status(201).location(`/api/v1/obligations/${input.obligationId}`).json({
+      id: input.obligationId,
+      obligeeId: input.obligeeId,
+      unitId: input.unitId,
+      period: input.period,
+      times: input.times,
+    });
+  });
+
+  router.get('/obligations', async (req, res) => {
+    const staff = requireStaff(req);
+    const query = parseOr400(obligationListQuerySchema, req.query, 'query');
+    const unit = scopedUnit(staff, org, query.unit);
+    res.json({ unit, items: await listObligations(client, unit, query.status, query.pageSize) });
+  });
+
+  router.get('/obligations/compliance', async (req, res) => {
+    const staff = requireStaff(req);
+    const query = parseOr400(complianceQuerySchema, req.query, 'query');
+    const unit = scopedUnit(staff, org, query.unit);
+    const items = await listObligations(client, unit, undefined, 50_000);
+    res.json({
+      unit,
+      asOf: deps.now().toISOString(),
+      obligations: items.length,
+      byUnit: complianceBy(items, (item) => item.unitId),
+      byPerson: complianceBy(items, (item) => item.obligeeId),
+    });
+  });
+
+  router.get('/obligations/:id', async (req, res) => {
+    const { state } = await readObligation(req);
+    res.json(state);
+  });
+
+  router.post('/obligations/:id/contacts', async (req, res) => {
+    const { staff, id } = await readObligation(req);
+    const body = parseOr400(logContactSchema, req.body, 'body');
+    const state = await update(() => handle(id).executeUpdate(logContactUpdate, { args: [{ ...body, actor: actorOf({ kind: 'staff', staff }) }] }));
+    res.status(201).json(state);
+  });
+
+  router.patch('/obligations/:id', async (req, res) => {
+    const { staff, id } = await readObligation(req);
+    const body = parseOr400(changeObligeeSchema, req.body, 'body');
+    const successor = org.staff(body.obligeeId);
+    if (!successor) throw problem(422, 'validation', `body.obligeeId: unknown staff "${body.obligeeId}"`, [{ field: 'body.obligeeId', message: 'unknown staff' }]);
+    if (!org.isWithin(successor.unit, scopeOf(staff))) throw problem(403, 'forbidden', 'the new obligee is outside your unit');
+    const state = await update(() =>
+      handle(id).executeUpdate(changeObligeeUpdate, { args: [{ obligeeId: successor.id, obligeeUnitId: successor.unit, reason: body.reason, actor: actorOf({ kind: 'staff', staff }) }] }),
+    );
+    res.json(state);
+  });
+
+  router.delete('/obligations/:id', async (req, res) => {
+    const { staff, id } = await readObligation(req);
+    const state = await update(() => handle(id).executeUpdate(endObligationUpdate, { args: [{ actor: actorOf({ kind: 'staff', staff }) }] }));
+    res.json(state);
+  });
+
+  return router;
+}
