@@ -11,8 +11,6 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  log,
-  proxyActivities,
   proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
@@ -35,16 +33,7 @@ import {
 } from '../domain/sla-clock';
 import { ASSIGNEE, CATEGORY, DUE_AT, KIND, LEVEL, OVERDUE, PRIORITY, STATUS, UNIT, UNITS } from '../temporal/search-attributes';
 import { CASE_CONFLICT, CASE_FORBIDDEN, caseActionUpdate, getCaseQuery } from './definitions';
-
-/**
- * E-mail keeps retrying until the SMTP server is back (a week at most); a slow send never
- * blocks the workflow because the workflow does not await it on the escalation path.
- */
-const { notify } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  scheduleToCloseTimeout: '7 days',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-});
+import { Notifier } from './notifier';
 
 /** The directory answers from memory: a local activity keeps the escalation quick. */
 const { currentDutyOfficer } = proxyLocalActivities<Activities>({
@@ -86,7 +75,7 @@ export async function caseWorkflow(
   let resumeStatus: CaseState['status'] = carried?.resumeStatus ?? 'in_progress';
   /** Bumped on every change, so the main loop wakes to recompute its next timer. */
   let version = 0;
-  const pendingNotifications = new Set<Promise<void>>();
+  const notifier = new Notifier();
 
   const now = () => Date.now();
   const iso = (ms: number) => new Date(ms).toISOString();
@@ -136,7 +125,6 @@ export async function caseWorkflow(
     version++;
   }
 
-  /** Fire-and-forget delivery; failures are logged, never allowed to fail the case. */
   function tell(entry: TimelineEntry, template: NotificationTemplate, who: Omit<NotificationRequest, 'messageId' | 'template' | 'facts'>): void {
     const request: NotificationRequest = {
       messageId: `${state.id}.${entry.seq}.${template}`,
@@ -155,12 +143,7 @@ export async function caseWorkflow(
       },
       ...who,
     };
-    const delivery = notify(request).then(
-      () => undefined,
-      (error: unknown) => log.error('notification not delivered', { messageId: request.messageId, error: String(error) }),
-    );
-    pendingNotifications.add(delivery);
-    void delivery.finally(() => pendingNotifications.delete(delivery));
+    notifier.send(request);
   }
 
   function residentContact(): NotificationRequest['resident'] {
@@ -364,12 +347,12 @@ export async function caseWorkflow(
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit) {
       await condition(allHandlersFinished);
       if (FINAL_STATUSES.includes(state.status)) break;
-      await Promise.all(pendingNotifications);
+      await notifier.drain();
       await continueAsNew<typeof caseWorkflow>(input, { state, clock, resumeStatus }, options);
     }
   }
   await condition(allHandlersFinished);
-  await Promise.all(pendingNotifications);
+  await notifier.drain();
   return state;
 }
 

@@ -9,12 +9,9 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  log,
-  proxyActivities,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
 import type { NotificationRequest, NotificationTemplate } from '../domain/notification';
 import { currentPeriodMet, PERIOD_RECORDS_KEPT, type ObligationInput, type ObligationState } from '../domain/obligation-model';
 import { nextPeriod, periodContaining, type ObligationPeriod } from '../domain/obligation-periods';
@@ -31,13 +28,7 @@ import {
   type EndObligationRequest,
   type LogContactRequest,
 } from './obligation-definitions';
-
-/** Same delivery policy as cases: retried until SMTP is back, never awaited on the timer path. */
-const { notify } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  scheduleToCloseTimeout: '7 days',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-});
+import { Notifier } from './notifier';
 
 export interface ObligationWorkflowOptions {
   /** Keep search attributes current (off only on the time-skipping test server). */
@@ -61,7 +52,7 @@ export async function obligationWorkflow(
   const state: ObligationState = carried ?? initialState(input, Date.now());
   let version = 0;
   let seq = 0;
-  const pendingNotifications = new Set<Promise<void>>();
+  const notifier = new Notifier();
   const iso = (ms: number) => new Date(ms).toISOString();
 
   function syncSearchAttributes(): void {
@@ -102,12 +93,7 @@ export async function obligationWorkflow(
       },
       ...who,
     };
-    const delivery = notify(request).then(
-      () => undefined,
-      (error: unknown) => log.error('notification not delivered', { messageId: request.messageId, error: String(error) }),
-    );
-    pendingNotifications.add(delivery);
-    void delivery.finally(() => pendingNotifications.delete(delivery));
+    notifier.send(request);
   }
 
   setHandler(getObligationQuery, () => state);
@@ -163,7 +149,7 @@ export async function obligationWorkflow(
 
   if (state.status === 'active') closePeriod();
   await condition(allHandlersFinished);
-  await Promise.all(pendingNotifications);
+  await notifier.drain();
   if (state.status === 'ended') return state;
   // A new run per period keeps the history of a years-long obligation at a few dozen events.
   return continueAsNew<typeof obligationWorkflow>(input, state, options);

@@ -15,6 +15,7 @@ import { addClockTime } from '../../src/domain/working-calendar';
 import { caseWorkflow } from '../../src/workflows/case';
 import { CASE_CONFLICT, CASE_FORBIDDEN, caseActionUpdate, getCaseQuery } from '../../src/workflows/definitions';
 import { caseInputFor, demoOrg, demoGrid } from '../helpers/fixtures';
+import { eventually } from '../helpers/eventually';
 import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/temporal';
 
 const HOUR = 3_600_000;
@@ -95,20 +96,6 @@ async function act(handle: Awaited<ReturnType<typeof start>>, action: CaseAction
 
 const ladder = demoOrg.ladder(demoGrid.id);
 const [gridRung, communityRung, streetRung, districtRung] = ladder;
-
-/** Retries an assertion for a few seconds of real time: activities run beside the workflow. */
-async function eventually(assertion: () => void, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      assertion();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
 
 function expectNear(actualIso: string | undefined, expectedMs: number, toleranceMs = 2_000): void {
   expect(actualIso).toBeDefined();

@@ -15,6 +15,7 @@ import { periodContaining } from '../../src/domain/obligation-periods';
 import { obligationWorkflow } from '../../src/workflows/obligation';
 import { OBLIGATION_CONFLICT, OBLIGATION_FORBIDDEN, changeObligeeUpdate, endObligationUpdate, getObligationQuery, logContactUpdate } from '../../src/workflows/obligation-definitions';
 import { demoConfig, demoOrg } from '../helpers/fixtures';
+import { eventually } from '../helpers/eventually';
 import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/temporal';
 
 const HOUR = 3_600_000;
@@ -76,19 +77,6 @@ async function runWorker<T>(activities: Activities, fn: (taskQueue: string) => P
   const taskQueue = `obligation-test-${++queue}`;
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
   return worker.runUntil(fn(taskQueue));
-}
-
-async function eventually(assertion: () => void, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      assertion();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
 }
 
 describe('obligationWorkflow', () => {
