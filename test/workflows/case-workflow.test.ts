@@ -210,23 +210,34 @@ describe('caseWorkflow', () => {
     });
   });
 
-  test('runs non-urgent deadlines on working hours of the calendar, skipping a holiday', async () => {
+  test('runs non-urgent deadlines on working hours of the calendar: holidays skipped, make-up weekend days counted', async () => {
     const { activities } = recordingActivities();
     await withWorker(activities, async (taskQueue) => {
       const t0 = await env.currentTimeMs();
-      const tomorrow = new Date(t0 + 24 * HOUR).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
-      const calendar = { workingHours: [{ start: '09:00', end: '17:00' }], weekend: [], holidays: [tomorrow], workingWeekends: [] };
-      const sla: Partial<SlaPlan> = { ...ladderPlan, clock: 'working', budgets: { grid: 16 * HOUR, community: 8 * HOUR, street: 8 * HOUR, district: 8 * HOUR }, calendar };
-      const input = caseInputFor({ submittedAtMs: t0, sla });
-      const expectedDue = addClockTime(t0, 16 * HOUR, 'working', { calendar, zone: 'Asia/Shanghai' });
-      // Two working days of 8 h, one of them skipped as a holiday: at least two calendar days away.
-      expect(expectedDue - t0).toBeGreaterThan(2 * 24 * HOUR - 8 * HOUR);
-      const handle = await start(taskQueue, input);
+      const localDate = (ms: number) => new Date(ms).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+      const weekdayOf = (ms: number) => ((new Date(ms + 8 * HOUR).getUTCDay() + 6) % 7) + 1; // ISO weekday in Shanghai
+      // The next weekday is a holiday; the next Saturday is a make-up working day (调休上班).
+      let holiday = t0 + 24 * HOUR;
+      while (weekdayOf(holiday) > 5) holiday += 24 * HOUR;
+      const tomorrow = localDate(holiday);
+      let saturday = t0 + 24 * HOUR;
+      while (weekdayOf(saturday) !== 6) saturday += 24 * HOUR;
+      const calendar = { workingHours: [{ start: '09:00', end: '17:00' }], weekend: [6, 7], holidays: [tomorrow], workingWeekends: [localDate(saturday)] };
+      const budget = 6 * 8 * HOUR; // six working days: long enough to reach past the Saturday
+      const sla: Partial<SlaPlan> = { ...ladderPlan, clock: 'working', budgets: { grid: budget, community: 8 * HOUR, street: 8 * HOUR, district: 8 * HOUR }, calendar };
+      const ctx = { calendar, zone: 'Asia/Shanghai' };
+      const expectedDue = addClockTime(t0, budget, 'working', ctx);
+      // The holiday pushes the deadline out; the make-up Saturday pulls it back in by a day.
+      expect(expectedDue).toBeGreaterThan(addClockTime(t0, budget, 'working', { ...ctx, calendar: { ...calendar, holidays: [], workingWeekends: [localDate(saturday)] } }));
+      expect(expectedDue).toBeLessThan(addClockTime(t0, budget, 'working', { ...ctx, calendar: { ...calendar, workingWeekends: [] } }));
+      const handle = await start(taskQueue, caseInputFor({ submittedAtMs: t0, sla }));
       expect((await handle.query(getCaseQuery)).dueAt).toBe(new Date(expectedDue).toISOString());
       await env.sleep(expectedDue - t0 - MINUTE);
       expect((await handle.query(getCaseQuery)).level).toBe('grid');
       await env.sleep(2 * MINUTE);
-      expect((await handle.query(getCaseQuery)).level).toBe('community');
+      const escalated = await handle.query(getCaseQuery);
+      expect(escalated.level).toBe('community');
+      expectNear(escalated.timeline.find((entry) => entry.type === 'escalated')?.at, expectedDue);
     });
   });
 
