@@ -5,8 +5,8 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { caseActionSchema, caseListQuerySchema, caseSubmittedSchema, caseViewSchema, feedbackSchema, submitCaseSchema } from './schemas/cases';
-import { overdueQuerySchema, summaryQuerySchema } from './routes/supervision';
 import { problemResponses } from './schemas/common';
+import { overdueQuerySchema, summaryQuerySchema } from './schemas/supervision';
 import { changeObligeeSchema, complianceQuerySchema, createObligationSchema, logContactSchema, obligationListQuerySchema } from './schemas/obligations';
 
 const caseIdParams = z.object({ id: z.string().meta({ example: 'c-abcdefgh23456789' }) });

@@ -4,27 +4,16 @@
  */
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
-import { z } from 'zod';
 import type { OrgTree } from '../../domain/org-tree';
 import { breachingSoon, byChildUnit, countByStatusAndLevel, loadByAssignee, overdueCases } from '../../domain/supervision';
 import { requireStaff } from '../auth';
 import { listCases } from '../case-visibility';
 import { parseOr400 } from '../errors';
-import { unitIdParam } from '../schemas/common';
+import { overdueQuerySchema, summaryQuerySchema } from '../schemas/supervision';
 import { scopedUnit } from '../scope';
 
 /** The most cases one summary reads; a larger subtree is reported as truncated. */
 export const SUMMARY_CASE_LIMIT = 20_000;
-
-export const overdueQuerySchema = z.strictObject({
-  unit: unitIdParam.optional(),
-  limit: z.coerce.number().int().min(1).max(1_000).default(200),
-});
-
-export const summaryQuerySchema = z.strictObject({
-  unit: unitIdParam.optional(),
-  withinHours: z.coerce.number().min(0.01).max(24 * 14).default(4).meta({ description: 'Horizon of the "will breach" list' }),
-});
 
 export function supervisionRoutes(deps: { client: Client; org: OrgTree; now: () => Date }): Router {
   const { client, org } = deps;
