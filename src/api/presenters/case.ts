@@ -3,6 +3,7 @@
  * case's progress without internal notes or staff contact details.
  */
 import type { CaseState, TimelineEntry } from '../../domain/case-model';
+import { maskPhone } from '../phone';
 
 /** Timeline steps a resident is shown (internal notes and warnings stay inside). */
 const RESIDENT_VISIBLE = new Set([
@@ -20,10 +21,18 @@ const RESIDENT_VISIBLE = new Set([
   'cancelled',
 ]);
 
-/** Staff and the submitting integration: the whole state. */
-export function staffCaseView(state: CaseState) {
-  const { ladder: _ladder, submittedBy: _by, locale: _locale, location, ...rest } = state;
-  return { ...rest, ...(location ? { location } : {}) };
+/**
+ * Staff and the submitting integration: the whole state. The resident's phone is shown in full
+ * only to those who may need to call (`revealContact`), masked to everyone else.
+ */
+export function staffCaseView(state: CaseState, options: { revealContact: boolean }) {
+  const { ladder: _ladder, submittedBy: _by, locale: _locale, location, reporter, ...rest } = state;
+  const phone = reporter?.phone;
+  return {
+    ...rest,
+    ...(reporter ? { reporter: { ...reporter, ...(phone && !options.revealContact ? { phone: maskPhone(phone) } : {}) } } : {}),
+    ...(location ? { location } : {}),
+  };
 }
 
 /** The resident holding the case token. */

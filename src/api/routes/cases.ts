@@ -63,7 +63,11 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
   }
 
   function present(principal: Principal, state: CaseState) {
-    return principal.kind === 'anonymous' ? residentCaseView(state) : staffCaseView(state);
+    if (principal.kind === 'anonymous') return residentCaseView(state);
+    // Who works the case now may need to call the resident; supervisors and integrations need not.
+    const revealContact =
+      principal.kind === 'staff' && (principal.staff.id === state.assigneeId || principal.staff.unit === state.unitId || principal.staff.role === 'admin');
+    return staffCaseView(state, { revealContact });
   }
 
   async function act(req: Request, id: string, action: CaseAction) {

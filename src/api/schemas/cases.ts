@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { CASE_STATUSES } from '../../domain/case-model';
 import { MAX_NOTE_LENGTH } from '../../domain/case-rules';
 import { LOCALES } from '../../domain/vocabulary';
+import { normalizePhone } from '../phone';
 import { freeText, isoInstant, levelParam, priorityParam, unitIdParam } from './common';
 
 export const MAX_DESCRIPTION_LENGTH = 4000;
@@ -12,7 +13,16 @@ export const MAX_DESCRIPTION_LENGTH = 4000;
 export const reporterSchema = z
   .strictObject({
     name: freeText(100).optional(),
-    phone: z.string().regex(/^\+?[0-9][0-9 -]{4,19}$/, 'must be a phone number').optional(),
+    phone: z
+      .string()
+      .max(32)
+      .transform((value, ctx) => {
+        const e164 = normalizePhone(value);
+        if (!e164) ctx.addIssue({ code: 'custom', message: 'must be a valid phone number (a mainland mobile such as 13812345678, or E.164 such as +85291234567)' });
+        return e164 ?? value;
+      })
+      .optional()
+      .meta({ description: 'Normalised to E.164; shown masked to staff who need not call', example: '13812345678' }),
     email: z.email().max(254).optional(),
   })
   .meta({ id: 'Reporter', description: 'The resident who reported the case; personal data.' });
