@@ -10,6 +10,7 @@ import type { GridflowConfig } from '../config/schema';
 import type { OrgTree } from '../domain/org-tree';
 import { authenticate } from './auth';
 import { errorHandler, notFoundHandler } from './errors';
+import { open311Routes } from './open311/router';
 import { openApiDocument } from './openapi';
 import { caseRoutes } from './routes/cases';
 import { healthRoutes } from './routes/health';
@@ -60,6 +61,8 @@ export function createApp(deps: ApiDeps): Express {
   api.use(supervisionRoutes({ client: deps.client, org: deps.org, now }));
   api.use(obligationRoutes({ config: deps.config, org: deps.org, client: deps.client, taskQueue: deps.taskQueue, now }));
   app.use('/api/v1', api);
+  // GeoReport v2 for existing civic apps and hotlines: its own parsers, errors and 404s.
+  app.use('/open311/v2', open311Routes(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -7,8 +7,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import jwt from 'jsonwebtoken';
 import type { GridflowConfig, Integration, Staff } from '../config/schema';
-import { hashApiKey } from '../config/secrets';
 import type { Actor } from '../domain/case-model';
+import { integrationLookup } from './api-keys';
 import { problem } from './errors';
 
 /** The authenticated caller of a request. */
@@ -52,9 +52,7 @@ export function isValidCaseToken(secret: string, caseId: string, token: string):
 /** Express middleware: sets `req.principal`, or answers 401 for a credential that does not verify. */
 export function authenticate({ config, secret }: AuthOptions) {
   const staffById = new Map(config.staff.map((person) => [person.id, person]));
-  const keyHashes = config.integrations.flatMap((integration) =>
-    integration.apiKeySha256.map((hash) => ({ hash: Buffer.from(hash, 'hex'), integration })),
-  );
+  const integrationFor = integrationLookup(config);
 
   return (req: Request, _res: Response, next: NextFunction) => {
     const header = req.get('authorization');
@@ -75,10 +73,7 @@ export function authenticate({ config, secret }: AuthOptions) {
       return next();
     }
     if (apiKey !== undefined) {
-      const given = Buffer.from(hashApiKey(apiKey), 'hex');
-      // Compare against every key so the time taken does not reveal which one almost matched.
-      let found: Integration | undefined;
-      for (const candidate of keyHashes) if (timingSafeEqual(candidate.hash, given)) found = candidate.integration;
+      const found = integrationFor(apiKey);
       if (!found) return next(problem(401, 'unauthorized', 'unknown API key'));
       req.principal = { kind: 'integration', integration: found };
       return next();

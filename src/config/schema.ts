@@ -67,6 +67,43 @@ export const staffSchema = z.strictObject({
   locale: localeSchema.default('zh-CN'),
 });
 
+/** Datatypes of a GeoReport v2 service-definition attribute. */
+export const OPEN311_DATATYPES = ['string', 'number', 'datetime', 'text', 'singlevaluelist', 'multivaluelist'] as const;
+
+/** One question an Open311 client asks when reporting in a category; `order` is its position. */
+export const open311AttributeSchema = z.strictObject({
+  /** Sent back as `attribute[code]`, so no brackets or dots. */
+  code: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be letters, digits, "-" or "_", at most 64'),
+  datatype: z.enum(OPEN311_DATATYPES),
+  required: z.boolean().default(false),
+  /** false: information shown to the reporter, never answered. */
+  variable: z.boolean().default(true),
+  description: localizedNameSchema,
+  datatypeDescription: localizedNameSchema.optional(),
+  /** The choices of a singlevaluelist or multivaluelist. */
+  values: z.array(z.strictObject({ key: z.string().min(1).max(64), name: localizedNameSchema })).default([]),
+});
+
+/** How a category is offered as an Open311 GeoReport v2 service; every key has a default. */
+export const open311ServiceSchema = z
+  .strictObject({
+    /** false hides the category from Open311 clients (dispute categories are never offered). */
+    enabled: z.boolean().default(true),
+    /** Synonyms of the name, shown as `keywords`. */
+    keywords: z.array(z.string().min(1).max(50)).default([]),
+    attributes: z.array(open311AttributeSchema).default([]),
+  })
+  .superRefine((service, ctx) => {
+    const codes = new Set<string>();
+    service.attributes.forEach((attribute, index) => {
+      if (codes.has(attribute.code)) ctx.addIssue({ code: 'custom', path: ['attributes', index, 'code'], message: `duplicate code "${attribute.code}"` });
+      codes.add(attribute.code);
+      const isList = attribute.datatype.endsWith('valuelist');
+      if (isList !== attribute.values.length > 0)
+        ctx.addIssue({ code: 'custom', path: ['attributes', index, 'values'], message: isList ? 'a value list needs values' : `a ${attribute.datatype} takes no values` });
+    });
+  });
+
 export const categorySchema = z.strictObject({
   id: idSchema,
   name: localizedNameSchema,
@@ -75,6 +112,8 @@ export const categorySchema = z.strictObject({
   kind: z.enum(['service', 'dispute']).default('service'),
   defaultPriority: prioritySchema.default('normal'),
   group: localizedNameSchema.optional(),
+  /** Open311 GeoReport v2 (issue 6); absent means offered with no attributes. */
+  open311: open311ServiceSchema.optional(),
 });
 
 /** Deadline per priority at one level. */
@@ -163,6 +202,32 @@ export const obligationsSchema = z.strictObject({
   rules: z.array(obligationRuleSchema).default([]),
 });
 
+/**
+ * Dispute mediation (People's Mediation Law): the deadline of each step, the limits of one
+ * committee's work and the judicial-confirmation window. Calendar time throughout. The committee
+ * of a unit is its staff with role `mediator`.
+ */
+export const mediationSchema = z.strictObject({
+  /** How long the parties have to consent, at each committee. */
+  consentWithin: isoDurationSchema.default('P3D'),
+  /** How long before a consent deadline or a session the reminder goes out. */
+  reminderLead: isoDurationSchema.default('P1D'),
+  /** How long a committee has to assign a mediator once every party consented. */
+  assignWithin: isoDurationSchema.default('P3D'),
+  /** Sessions a committee may hold before the mediation escalates (or, at the top, fails). */
+  sessionLimit: z.number().int().min(1).max(20).default(3),
+  /** How long a committee may mediate from assignment; a supervisor may extend it once. */
+  maxDuration: isoDurationSchema.default('P1M'),
+  /** The one extension of maxDuration. */
+  extension: isoDurationSchema.default('P15D'),
+  /** How long the parties have to sign an agreement once reached. */
+  signWithin: isoDurationSchema.default('P7D'),
+  /** Art. 33: the parties may apply for judicial confirmation within 30 days of the agreement. */
+  judicialWindow: isoDurationSchema.default('P30D'),
+  /** How long before the judicial window closes the parties are reminded. */
+  judicialReminderLead: isoDurationSchema.default('P3D'),
+});
+
 export const configSchema = z
   .strictObject({
     city: z.strictObject({
@@ -177,6 +242,7 @@ export const configSchema = z
     calendar: calendarSchema.prefault({}),
     integrations: z.array(integrationSchema).default([]),
     obligations: obligationsSchema.prefault({}),
+    mediation: mediationSchema.prefault({}),
   })
   .superRefine((config, ctx) => checkReferences(config, ctx), { when: (payload) => listsPresent(payload.value) });
 
@@ -189,6 +255,7 @@ export type WorkingCalendar = z.infer<typeof calendarSchema>;
 export type Integration = z.infer<typeof integrationSchema>;
 export type ObligationRule = z.infer<typeof obligationRuleSchema>;
 export type ObligationPolicy = z.infer<typeof obligationsSchema>;
+export type MediationPolicy = z.infer<typeof mediationSchema>;
 export type { Level, Locale, Priority, Role } from '../domain/vocabulary';
 
 /** The config as the cross-reference check sees it: possibly invalid elsewhere, so every field is optional. */

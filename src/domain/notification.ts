@@ -17,6 +17,22 @@ export const NOTIFICATION_TEMPLATES = [
   'obligation_reminder',
   'obligation_missed',
   'obligation_escalated',
+  'mediation_consent_requested',
+  'mediation_consent_reminder',
+  'mediation_escalated',
+  'mediation_awaiting_mediator',
+  'mediation_mediator_assigned',
+  'mediation_session_scheduled',
+  'mediation_session_reminder',
+  'mediation_agreement_signed',
+  'mediation_judicial_reminder',
+  'mediation_follow_up_due',
+  'mediation_overdue',
+  'mediation_reopened',
+  'mediation_fulfilled',
+  'mediation_declined',
+  'mediation_withdrawn',
+  'mediation_referred',
 ] as const;
 export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
 

@@ -7,11 +7,12 @@ import type { Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import express, { type Express, type Router } from 'express';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import pino from 'pino';
 import { createActivities } from '../../src/activities';
 import { createMailChannel } from '../../src/activities/mail';
-import { createApp } from '../../src/api/app';
+import { createApp, type ApiDeps } from '../../src/api/app';
 import { signStaffToken } from '../../src/api/auth';
 import type { GridflowConfig } from '../../src/config/schema';
 import { hashApiKey } from '../../src/config/secrets';
@@ -43,6 +44,22 @@ export interface StackOptions {
   config: GridflowConfig;
   bundle?: WorkflowBundleWithSourceMap;
   taskQueue?: string;
+  /**
+   * Routers mounted in front of the API (path → router), with the app's settings, the way
+   * app.ts mounts its own: for a front door that app.ts does not mount yet.
+   */
+  extraRouters?: (deps: ApiDeps) => { path: string; router: Router }[];
+}
+
+/** `api` behind the extra routers, with the settings createApp gives its own app. */
+function withRouters(api: Express, routers: { path: string; router: Router }[]): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('query parser', 'simple');
+  for (const { path, router } of routers) app.use(path, router);
+  app.use(api);
+  return app;
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
@@ -77,7 +94,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   });
   const workerRun = worker.run();
   const client = createApiClient(target);
-  const app = createApp({ config, org, client, taskQueue, authSecret, logger });
+  const deps: ApiDeps = { config, org, client, taskQueue, authSecret, logger };
+  const api = createApp(deps);
+  const app = options.extraRouters ? withRouters(api, options.extraRouters(deps)) : api;
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });

@@ -1,22 +1,19 @@
 /**
  * `/cases`: submission, reading, staff actions, resident feedback, and listings from visibility.
  */
-import { createHash } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { GridflowConfig } from '../../config/schema';
-import type { CaseInput, CaseState } from '../../domain/case-model';
+import type { CaseState } from '../../domain/case-model';
 import type { CaseAction } from '../../domain/case-rules';
 import type { OrgTree } from '../../domain/org-tree';
 import { toLocale } from '../../i18n';
-import { ASSIGNEE, CATEGORY, DUE_AT, KIND, LEVEL, OVERDUE, PRIORITY, STATUS, UNIT, UNITS } from '../../temporal/search-attributes';
-import { CASE_WORKFLOW_TYPE, listCases } from '../case-visibility';
-import type { caseWorkflow } from '../../workflows/case';
+import { listCases } from '../case-visibility';
 import { caseActionUpdate, caseWorkflowId, getCaseQuery } from '../../workflows/definitions';
 import { actorOf, caseTokenFor, isValidCaseToken, requireCaller, requireStaff, type Principal } from '../auth';
-import { buildCaseInput, callerKey, caseIdForIdempotencyKey, initialDueAt, newCaseId } from '../case-intake';
+import { buildCaseInput, callerKey, caseIdForIdempotencyKey, newCaseId } from '../case-intake';
+import { idempotencyKeySchema, requestHashOf, startOrReplayCase } from '../case-submission';
 import { parseOr400, problem } from '../errors';
 import { residentCaseView, staffCaseView } from '../presenters/case';
 import { caseActionSchema, caseListQuerySchema, feedbackSchema, submitCaseSchema } from '../schemas/cases';
@@ -32,7 +29,6 @@ export interface CaseRoutesDeps {
   now: () => Date;
 }
 
-const idempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 const caseIdSchema = z.string().regex(/^c-[a-z2-7]{16}$/, 'must be a case id such as c-abcdefgh23456789');
 
 export function caseRoutes(deps: CaseRoutesDeps): Router {
@@ -70,8 +66,10 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
     return staffCaseView(state, { revealContact });
   }
 
-  async function act(req: Request, id: string, action: CaseAction) {
-    const { principal } = await readCase(req, id);
+  /** Reads the case (enforcing scope), builds the action from it, and sends it. */
+  async function act(req: Request, id: string, build: (state: CaseState, principal: Principal) => CaseAction) {
+    const { principal, state } = await readCase(req, id);
+    const action = build(state, principal);
     try {
       return await client.workflow
         .getHandle(caseWorkflowId(id))
@@ -90,59 +88,20 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
     const caseId = key === undefined ? newCaseId() : caseIdForIdempotencyKey(callerKey(principal), key);
     const locale = toLocale(body.lang ?? (req.acceptsLanguages('zh-CN', 'zh', 'en') || undefined), config.city.defaultLocale);
     const input = buildCaseInput({ config, org }, body, actorOf(principal), caseId, deps.now(), locale);
-    const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
-    const dueAt = initialDueAt(input);
-    try {
-      await client.workflow.start<typeof caseWorkflow>(CASE_WORKFLOW_TYPE, {
-        workflowId: caseWorkflowId(caseId),
-        taskQueue: deps.taskQueue,
-        args: [input],
-        memo: { requestHash },
-        // The case is visible to supervisors from the first moment, before the worker picks it up.
-        typedSearchAttributes: initialSearchAttributes(input, dueAt),
-        workflowIdConflictPolicy: 'FAIL',
-        // A key names one case forever, even after that case has closed.
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      });
-    } catch (error) {
-      if (key !== undefined && error instanceof WorkflowExecutionAlreadyStartedError) {
-        const replay = await replayedCase(caseId, requestHash);
-        res.status(201).set('Idempotent-Replayed', 'true').location(`/api/v1/cases/${caseId}`).json(replay);
-        return;
-      }
-      throw error;
+    const start = await startOrReplayCase({ client, taskQueue: deps.taskQueue, input, requestHash: requestHashOf(body) });
+    if (start.kind === 'conflict') throw problem(409, 'conflict', 'this Idempotency-Key was already used for a different request');
+    res.status(201).location(`/api/v1/cases/${caseId}`);
+    if (start.kind === 'replayed') {
+      const state = await client.workflow.getHandle(caseWorkflowId(caseId)).query(getCaseQuery);
+      res.set('Idempotent-Replayed', 'true').json(submittedView(state.id, state));
+      return;
     }
-    res
-      .status(201)
-      .location(`/api/v1/cases/${caseId}`)
-      .json({
-        id: caseId,
-        status: 'assigned',
-        level: input.ladder[0]?.level,
-        unitId: input.ladder[0]?.unitId,
-        assigneeId: input.assigneeId,
-        dueAt,
-        caseToken: caseTokenFor(deps.authSecret, caseId),
-      });
+    res.json(submittedView(caseId, { status: 'assigned', level: input.ladder[0]!.level, unitId: input.ladder[0]!.unitId, assigneeId: input.assigneeId, dueAt: start.dueAt }));
   });
 
-  /** The answer to a retried submission: the case the key already names, if the body is the same. */
-  async function replayedCase(caseId: string, requestHash: string) {
-    const handle = client.workflow.getHandle(caseWorkflowId(caseId));
-    const description = await handle.describe();
-    if (description.memo?.requestHash !== requestHash) {
-      throw problem(409, 'conflict', 'this Idempotency-Key was already used for a different request');
-    }
-    const state = await handle.query(getCaseQuery);
-    return {
-      id: caseId,
-      status: state.status,
-      level: state.level,
-      unitId: state.unitId,
-      assigneeId: state.assigneeId,
-      dueAt: state.dueAt,
-      caseToken: caseTokenFor(deps.authSecret, caseId),
-    };
+  /** The answer to a submission (first or retried): where the case stands and the resident's token. */
+  function submittedView(id: string, state: Pick<CaseState, 'status' | 'level' | 'unitId' | 'assigneeId' | 'dueAt'>) {
+    return { id, status: state.status, level: state.level, unitId: state.unitId, assigneeId: state.assigneeId, dueAt: state.dueAt, caseToken: caseTokenFor(deps.authSecret, id) };
   }
 
   router.get('/cases', async (req, res) => {
@@ -177,30 +136,14 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
         throw problem(422, 'validation', `body.assigneeId: "${assignee.id}" is outside your unit`, [{ field: 'body.assigneeId', message: 'outside your unit' }]);
       }
     }
-    res.json(await act(req, id, action));
+    res.json(await act(req, id, () => action));
   });
 
   router.post('/cases/:id/feedback', async (req, res) => {
     const id = parseOr400(caseIdSchema, req.params.id, 'params.id');
     const feedback = parseOr400(feedbackSchema, req.body, 'body');
-    res.json(await act(req, id, { type: 'feedback', ...feedback }));
+    res.json(await act(req, id, () => ({ type: 'feedback', ...feedback })));
   });
 
   return router;
-}
-
-function initialSearchAttributes(input: CaseInput, dueAt: string): TypedSearchAttributes {
-  const grid = input.ladder[0];
-  return new TypedSearchAttributes([
-    { key: KIND, value: 'case' },
-    { key: STATUS, value: 'assigned' },
-    { key: LEVEL, value: grid?.level ?? 'grid' },
-    { key: UNIT, value: grid?.unitId ?? '' },
-    { key: UNITS, value: input.ladder.map((rung) => rung.unitId) },
-    { key: ASSIGNEE, value: input.assigneeId },
-    { key: CATEGORY, value: input.category },
-    { key: PRIORITY, value: input.priority },
-    { key: DUE_AT, value: new Date(dueAt) },
-    { key: OVERDUE, value: false },
-  ]);
 }
