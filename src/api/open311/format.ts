@@ -18,7 +18,7 @@ export const CONTENT_TYPES: Record<Open311Format, string> = {
 };
 
 /** The child element of each container element in the spec's XML. */
-const ITEM_ELEMENT: Record<string, string> = {
+export const ITEM_ELEMENT: Record<string, string> = {
   services: 'service',
   service_requests: 'request',
   errors: 'error',

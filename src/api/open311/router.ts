@@ -3,11 +3,9 @@
  * workflows as `POST /api/v1/cases`, for the civic apps and hotline systems that already speak
  * it. Mounted at `/open311/v2`; every resource comes as `.json` and `.xml`.
  */
-import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import { WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
 import express, { Router, type Request, type Response } from 'express';
-import type { Logger } from 'pino';
-import type { Category, GridflowConfig } from '../../config/schema';
-import type { OrgTree } from '../../domain/org-tree';
+import type { Category } from '../../config/schema';
 import type { Locale } from '../../domain/vocabulary';
 import { toLocale, translator } from '../../i18n';
 import { formatLocalTime } from '../../notifications/render';
@@ -25,20 +23,11 @@ import { caseExists, listRequests, readSnapshot, readSnapshots, requestWindow } 
 import { serviceRequestEntry, w3cTime, type PresentContext } from './requests';
 import { attributeAnswersOf, bodyRecord, listRequestsSchema, postRequestSchema } from './schemas';
 import { localName, open311Services, serviceAttributes, serviceDefinition, serviceEntry } from './services';
+import type { ApiDeps } from '../app';
 import { caseDescriptionOf, gridOf, submitBodyOf } from './submission';
 
-/** What the Open311 routes need; `ApiDeps` of `createApp` provides it. */
-export interface Open311Deps {
-  config: GridflowConfig;
-  org: OrgTree;
-  client: Client;
-  taskQueue: string;
-  /** Signs request tokens. */
-  authSecret: string;
-  logger: Logger;
-  /** The clock for submissions and the default window; tests may pin it. */
-  now?: (() => Date) | undefined;
-}
+/** What the Open311 routes need: the same dependencies as the rest of the API. */
+export type Open311Deps = ApiDeps;
 
 /** The spec's discovery token for this API. */
 const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
