@@ -1,6 +1,7 @@
 /**
  * Temporal test plumbing: the time-skipping server from .tools, one workflow bundle per suite.
  */
+import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { temporalTestServerPath } from '../../src/temporal/binaries';
@@ -31,4 +32,24 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
 /** Bundles src/workflows once (about 2 s); pass the result to every Worker of the suite. */
 export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+}
+
+/**
+ * Ends the given workflows once they are idle, while the test's worker still runs. The
+ * time-skipping server only skips time when nothing is outstanding, and a workflow terminated in
+ * the middle of a workflow or activity task keeps it locked for good: so each is terminated once it
+ * is idle (or after a few seconds, if the test failed). A workflow left running would freeze time
+ * for every later test. Empties `workflowIds`.
+ */
+export async function endWhenIdle(client: Client, workflowIds: string[]): Promise<void> {
+  for (const workflowId of workflowIds.splice(0)) {
+    const handle = client.workflow.getHandle(workflowId);
+    for (let idle = 0, giveUpAt = Date.now() + 5_000; idle < 2 && Date.now() < giveUpAt; ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const description = await handle.describe().catch(() => undefined);
+      const busy = description?.status.name === 'RUNNING' && (description.raw.pendingWorkflowTask || (description.raw.pendingActivities ?? []).length > 0);
+      idle = busy ? 0 : idle + 1;
+    }
+    await handle.terminate('test finished').catch(() => undefined);
+  }
 }

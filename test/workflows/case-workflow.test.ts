@@ -16,7 +16,7 @@ import { caseWorkflow } from '../../src/workflows/case';
 import { CASE_CONFLICT, CASE_FORBIDDEN, caseActionUpdate, getCaseQuery } from '../../src/workflows/definitions';
 import { caseInputFor, demoOrg, demoGrid } from '../helpers/fixtures';
 import { eventually } from '../helpers/eventually';
-import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/temporal';
+import { bundleWorkflows, createTimeSkippingEnv, endWhenIdle } from '../helpers/temporal';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -53,7 +53,13 @@ let queueCounter = 0;
 async function withWorker<T>(activities: Activities, fn: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = `case-test-${++queueCounter}`;
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
-  return worker.runUntil(fn(taskQueue));
+  return worker.runUntil(async () => {
+    try {
+      return await fn(taskQueue);
+    } finally {
+      await endWhenIdle(env.client, started);
+    }
+  });
 }
 
 /** Calendar-clock plan with hour-long budgets, so deadlines are plain arithmetic. */
@@ -75,15 +81,8 @@ async function start(taskQueue: string, input: CaseInput) {
   return env.client.workflow.start(caseWorkflow, { args: [input, undefined, noVisibility], workflowId: input.caseId, taskQueue });
 }
 
-/**
- * The time-skipping server only skips time when no workflow task is outstanding: a case left
- * running after its test's worker stopped would freeze time for every later test.
- */
-afterEach(async () => {
-  for (const workflowId of started.splice(0)) {
-    await env.client.workflow.getHandle(workflowId).terminate('test finished').catch(() => undefined);
-  }
-});
+/** A test that failed before its worker stopped still leaves nothing running (see endWhenIdle). */
+afterEach(() => endWhenIdle(env.client, started));
 
 function actorFor(staffId: string): ActionRequest['actor'] {
   const person = demoOrg.staff(staffId)!;

@@ -16,7 +16,7 @@ import { obligationWorkflow } from '../../src/workflows/obligation';
 import { OBLIGATION_CONFLICT, OBLIGATION_FORBIDDEN, changeObligeeUpdate, endObligationUpdate, getObligationQuery, logContactUpdate } from '../../src/workflows/obligation-definitions';
 import { demoConfig, demoOrg } from '../helpers/fixtures';
 import { eventually } from '../helpers/eventually';
-import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/temporal';
+import { bundleWorkflows, createTimeSkippingEnv, endWhenIdle } from '../helpers/temporal';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -34,9 +34,8 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-afterEach(async () => {
-  for (const id of started.splice(0)) await env.client.workflow.getHandle(id).terminate('test finished').catch(() => undefined);
-});
+/** A test that failed before its worker stopped still leaves nothing running (see endWhenIdle). */
+afterEach(() => endWhenIdle(env.client, started));
 
 function recording() {
   const sent: NotificationRequest[] = [];
@@ -76,7 +75,13 @@ async function startObligation(taskQueue: string, nowMs: number) {
 async function runWorker<T>(activities: Activities, fn: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = `obligation-test-${++queue}`;
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
-  return worker.runUntil(fn(taskQueue));
+  return worker.runUntil(async () => {
+    try {
+      return await fn(taskQueue);
+    } finally {
+      await endWhenIdle(env.client, started);
+    }
+  });
 }
 
 describe('obligationWorkflow', () => {
