@@ -14,6 +14,7 @@ import { open311Routes } from './open311/router';
 import { openApiDocument } from './openapi';
 import { caseRoutes } from './routes/cases';
 import { healthRoutes } from './routes/health';
+import { mediationRoutes } from './routes/mediations';
 import { obligationRoutes } from './routes/obligations';
 import { supervisionRoutes } from './routes/supervision';
 
@@ -59,6 +60,7 @@ export function createApp(deps: ApiDeps): Express {
   );
   const now = deps.now ?? (() => new Date());
   api.use(supervisionRoutes({ client: deps.client, org: deps.org, now }));
+  api.use(mediationRoutes({ config: deps.config, org: deps.org, client: deps.client, now }));
   api.use(obligationRoutes({ config: deps.config, org: deps.org, client: deps.client, taskQueue: deps.taskQueue, now }));
   app.use('/api/v1', api);
   // GeoReport v2 for existing civic apps and hotlines: its own parsers, errors and 404s.

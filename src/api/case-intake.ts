@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { GridflowConfig } from '../config/schema';
 import type { Actor, CaseInput } from '../domain/case-model';
+import { mediationInputFor } from '../domain/mediation-model';
 import type { OrgTree } from '../domain/org-tree';
 import { planFor } from '../domain/sla-policy';
 import type { Locale } from '../domain/vocabulary';
@@ -66,7 +67,9 @@ export function buildCaseInput(
   const assignee = org.dutyOfficer(grid.id);
   if (!assignee) throw problem(422, 'validation', `grid "${grid.id}" has no grid worker`);
   const priority = body.priority ?? category.defaultPriority;
-  return {
+  if (category.kind === 'dispute' && !body.parties) throw unprocessable('body.parties', 'a dispute needs its parties (at least two) to go to mediation');
+  if (category.kind !== 'dispute' && body.parties) throw unprocessable('body.parties', `"${category.id}" is not a dispute category`);
+  const input: CaseInput = {
     caseId,
     submittedAt: now.toISOString(),
     category: category.id,
@@ -82,6 +85,8 @@ export function buildCaseInput(
     assigneeId: assignee.id,
     sla: planFor(config, category.id, priority),
   };
+  if (body.parties) input.mediation = mediationInputFor(config, input, body.parties, { requestedBy: submittedBy, now });
+  return input;
 }
 
 /** The first deadline of a case, as the workflow will compute it. */

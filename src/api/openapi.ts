@@ -6,6 +6,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { z } from 'zod';
 import { caseActionSchema, caseListQuerySchema, caseSubmittedSchema, caseViewSchema, feedbackSchema, submitCaseSchema } from './schemas/cases';
 import { problemResponses } from './schemas/common';
+import { mediationActionSchema, mediationViewSchema } from './schemas/mediations';
 import { overdueQuerySchema, summaryQuerySchema } from './schemas/supervision';
 import { changeObligeeSchema, complianceQuerySchema, createObligationSchema, logContactSchema, obligationListQuerySchema } from './schemas/obligations';
 
@@ -63,6 +64,9 @@ function buildRegistry(): OpenAPIRegistry {
     responses: { 200: { description: 'The case after the feedback', content: json(caseViewSchema) }, ...problemResponses },
   });
   registerSupervisionAndObligations(registry, json);
+  const mediationParams = z.object({ id: z.string().meta({ example: 'm-abcdefgh23456789' }) });
+  registry.registerPath({ method: 'get', path: '/api/v1/mediations/{id}', summary: 'A dispute mediation: stage, parties, sessions, agreement, timeline', security: [{ bearer: [] }, { apiKey: [] }], request: { params: mediationParams }, responses: { 200: { description: 'The mediation', content: json(mediationViewSchema) }, ...problemResponses } });
+  registry.registerPath({ method: 'post', path: '/api/v1/mediations/{id}/actions', summary: 'Take a mediation step (consent, assign_mediator, schedule_session, …)', security: [{ bearer: [] }, { apiKey: [] }], request: { params: mediationParams, body: { content: json(mediationActionSchema) } }, responses: { 200: { description: 'The mediation after the step', content: json(mediationViewSchema) }, ...problemResponses } });
   return registry;
 }
 

@@ -5,6 +5,7 @@
 import type { LadderRung } from './org-tree';
 import type { SlaClock } from './working-calendar';
 import type { WorkingCalendar } from '../config/schema';
+import type { MediationInput } from './mediation-model';
 import type { Level, Locale, Priority, Role } from './vocabulary';
 
 /** Lifecycle statuses. `closed` and `cancelled` are final. */
@@ -14,6 +15,7 @@ export const CASE_STATUSES = [
   'in_progress',
   'waiting_info',
   'resolved',
+  'in_mediation',
   'closed',
   'cancelled',
 ] as const;
@@ -68,6 +70,8 @@ export interface CaseInput {
   /** Grid worker the case starts with. */
   assigneeId: string;
   sla: SlaPlan;
+  /** A dispute submitted with its parties goes to mediation at once. */
+  mediation?: MediationInput | undefined;
 }
 
 /** One step in a case's life, as shown to staff and kept for the records. */
@@ -82,6 +86,18 @@ export interface TimelineEntry {
   note?: string | undefined;
   /** Structured details of the step (e.g. `{ from, to }` of an escalation). */
   details?: Record<string, unknown> | undefined;
+}
+
+/** Where the case's mediation stands, as its child workflow reports it. */
+export interface MediationProgress {
+  mediationId: string;
+  stage: string;
+  level: Level;
+  unitId: string;
+  mediatorId?: string | undefined;
+  /** True once the mediation has ended (fulfilled, declined, withdrawn, referred). */
+  final: boolean;
+  at: string;
 }
 
 /** The case's current state, as answered by the `getCase` query. */
@@ -118,5 +134,7 @@ export interface CaseState {
   closedAt?: string | undefined;
   rating?: number | undefined;
   feedbackComment?: string | undefined;
+  /** The dispute mediation this case runs (status `in_mediation`), or ran. */
+  mediation?: MediationProgress | undefined;
   timeline: TimelineEntry[];
 }

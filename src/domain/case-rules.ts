@@ -3,6 +3,7 @@
  * Pure, so the workflow's Update validators and the unit tests share one source of truth.
  */
 import type { Actor, CaseState, CaseStatus } from './case-model';
+import type { MediationInput } from './mediation-model';
 import { FINAL_STATUSES } from './case-model';
 
 /** Longest free text accepted in a note, reason or comment. */
@@ -20,7 +21,8 @@ export type CaseAction =
   | { type: 'reassign'; assigneeId: string; reason?: string | undefined }
   | { type: 'move_deadline'; dueAt: string; reason: string }
   | { type: 'cancel'; reason?: string | undefined }
-  | { type: 'feedback'; satisfied: boolean; rating?: number | undefined; comment?: string | undefined };
+  | { type: 'feedback'; satisfied: boolean; rating?: number | undefined; comment?: string | undefined }
+  | { type: 'start_mediation'; mediation: MediationInput; note?: string | undefined };
 
 export type CaseActionType = CaseAction['type'];
 
@@ -43,7 +45,7 @@ const WORKING: readonly CaseStatus[] = ['assigned', 'acknowledged', 'in_progress
 const ALLOWED_IN: Record<CaseActionType, readonly CaseStatus[]> = {
   acknowledge: ['assigned'],
   start: ['acknowledged'],
-  note: ['assigned', 'acknowledged', 'in_progress', 'waiting_info', 'resolved'],
+  note: ['assigned', 'acknowledged', 'in_progress', 'waiting_info', 'resolved', 'in_mediation'],
   request_info: ['acknowledged', 'in_progress'],
   info_provided: ['waiting_info'],
   resolve: ['acknowledged', 'in_progress'],
@@ -52,6 +54,7 @@ const ALLOWED_IN: Record<CaseActionType, readonly CaseStatus[]> = {
   move_deadline: ['assigned', 'acknowledged', 'in_progress'],
   cancel: WORKING,
   feedback: ['resolved'],
+  start_mediation: WORKING,
 };
 
 const isStaff = (actor: Actor): actor is Extract<Actor, { kind: 'staff' }> => actor.kind === 'staff';
@@ -93,6 +96,7 @@ const ALLOWED_BY: Record<CaseActionType, (actor: Actor, state: CaseState) => boo
   move_deadline: supervises,
   cancel: (actor, state) => speaksForReporter(actor, state) || supervises(actor, state),
   feedback: speaksForReporter,
+  start_mediation: (actor, state) => isAssignee(actor, state) || supervises(actor, state),
 };
 
 const ACTOR_NEEDED: Record<CaseActionType, string> = {
@@ -107,6 +111,7 @@ const ACTOR_NEEDED: Record<CaseActionType, string> = {
   move_deadline: 'only a supervisor of this case may move its deadline',
   cancel: 'only the reporter or a supervisor of this case may cancel it',
   feedback: 'only the resident or the submitting integration may confirm or reopen',
+  start_mediation: 'only the current assignee or a supervisor of this case may turn it into a mediation',
 };
 
 /**

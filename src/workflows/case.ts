@@ -8,16 +8,19 @@
  */
 import {
   ApplicationFailure,
+  ParentClosePolicy,
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyLocalActivities,
+  startChild,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { Actor, CaseInput, CaseState, TimelineEntry } from '../domain/case-model';
+import type { Actor, CaseInput, CaseState, MediationProgress, TimelineEntry } from '../domain/case-model';
 import { FINAL_STATUSES } from '../domain/case-model';
 import { checkAction, type ActionRequest, type CaseAction } from '../domain/case-rules';
 import type { NotificationRequest, NotificationTemplate } from '../domain/notification';
@@ -32,8 +35,11 @@ import {
   type LevelClock,
 } from '../domain/sla-clock';
 import { ASSIGNEE, CATEGORY, DUE_AT, KIND, LEVEL, OVERDUE, PRIORITY, STATUS, UNIT, UNITS } from '../temporal/search-attributes';
-import { CASE_CONFLICT, CASE_FORBIDDEN, caseActionUpdate, getCaseQuery } from './definitions';
+import type { MediationInput } from '../domain/mediation-model';
+import { CASE_CONFLICT, CASE_FORBIDDEN, caseActionUpdate, getCaseQuery, mediationProgressSignal } from './definitions';
+import { mediationWorkflow } from './mediation';
 import { Notifier } from './notifier';
+import { stripUndefined } from './strip-undefined';
 
 /** The directory answers from memory: a local activity keeps the escalation quick. */
 const { currentDutyOfficer } = proxyLocalActivities<Activities>({
@@ -251,8 +257,44 @@ export async function caseWorkflow(
       case 'feedback':
         applyFeedback(action, actor, t);
         break;
+      case 'start_mediation':
+        await startMediation(action.mediation, actor, action.note);
+        break;
     }
     return state;
+  }
+
+  /**
+   * Hands the dispute to `mediationWorkflow`, a child that reports its stages back by signal.
+   * ABANDON: the mediation must outlive a continue-as-new of the case (which ends the parent run).
+   */
+  async function startMediation(mediation: MediationInput, actor: Actor, note?: string): Promise<void> {
+    await startChild(mediationWorkflow, {
+      workflowId: mediation.mediationId,
+      args: [mediation, undefined, { searchAttributes: options.searchAttributes }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+    state.status = 'in_mediation';
+    clock = stopClock(clock);
+    const community = mediation.ladder[0];
+    state.mediation = { mediationId: mediation.mediationId, stage: 'consent', level: community?.level ?? state.level, unitId: community?.unitId ?? state.unitId, final: false, at: iso(now()) };
+    changed();
+    record('mediation_started', actor, { note, details: { mediationId: mediation.mediationId, parties: mediation.parties.length } });
+  }
+
+  /** The mediation's progress; when it ends, so does the case, with the mediation's outcome. */
+  function onMediationProgress(progress: MediationProgress): void {
+    if (state.mediation?.mediationId !== progress.mediationId || FINAL_STATUSES.includes(state.status)) return;
+    state.mediation = progress;
+    if (progress.final) {
+      state.status = 'closed';
+      state.closedAt = progress.at;
+      changed();
+      record('mediation_ended', { kind: 'system' }, { details: { mediationId: progress.mediationId, outcome: progress.stage } });
+      return;
+    }
+    changed();
+    record('mediation_stage', { kind: 'system' }, { details: { stage: progress.stage, level: progress.level, unitId: progress.unitId } });
   }
 
   function applyFeedback(action: Extract<CaseAction, { type: 'feedback' }>, actor: Actor, t: number): void {
@@ -313,7 +355,25 @@ export async function caseWorkflow(
     return times.length > 0 ? Math.min(...times) : undefined;
   }
 
+  function open(): void {
+    if (!carried) {
+      record('submitted', input.submittedBy, { details: { category: input.category, priority: input.priority } });
+      changed();
+      const entry = record('assigned', { kind: 'system' }, { details: { assigneeId: state.assigneeId, dueAt: state.dueAt } });
+      tell(entry, 'case_assigned', { staffIds: [state.assigneeId] });
+    } else {
+      changed();
+    }
+  }
+
+  // The opening steps are written before any handler exists, so a message delivered with the
+  // start (update-with-start, an early update) finds the case already submitted and assigned.
+  // Cases started before this change registered handlers first: they keep that order on replay.
+  const openBeforeHandlers = patched('case-open-before-handlers');
+  if (openBeforeHandlers) open();
+
   setHandler(getCaseQuery, () => state);
+  setHandler(mediationProgressSignal, onMediationProgress);
   setHandler(caseActionUpdate, apply, {
     validator: (request: ActionRequest) => {
       const refusal = checkAction(state, request, now());
@@ -327,15 +387,10 @@ export async function caseWorkflow(
     },
   });
 
-  if (!carried) {
-    const submittedBy = input.submittedBy;
-    record('submitted', submittedBy, { details: { category: input.category, priority: input.priority } });
-    changed();
-    const entry = record('assigned', { kind: 'system' }, { details: { assigneeId: state.assigneeId, dueAt: state.dueAt } });
-    tell(entry, 'case_assigned', { staffIds: [state.assigneeId] });
-  } else {
-    changed();
-  }
+  if (!openBeforeHandlers) open();
+
+  // A dispute submitted with its parties goes straight to the community's mediation committee.
+  if (!carried && input.mediation) await startMediation(input.mediation, input.submittedBy);
 
   const historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   while (!FINAL_STATUSES.includes(state.status)) {
@@ -382,9 +437,4 @@ function initialState(input: CaseInput): CaseState {
     reopens: 0,
     timeline: [],
   };
-}
-
-/** Timeline entries omit absent fields so histories and answers stay small. */
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

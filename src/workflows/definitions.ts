@@ -2,8 +2,8 @@
  * Messages of the case workflow. Imported by the API (client side) and the workflow: names are
  * part of the wire contract with running executions, so never rename one.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { CaseState } from '../domain/case-model';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CaseState, MediationProgress } from '../domain/case-model';
 import type { ActionRequest } from '../domain/case-rules';
 
 /** The case's current state and timeline. */
@@ -15,6 +15,13 @@ export const getCaseQuery = defineQuery<CaseState>('getCase');
  * anything is written to history; the caller learns at once whether the step was accepted.
  */
 export const caseActionUpdate = defineUpdate<CaseState, [ActionRequest]>('caseAction');
+
+/**
+ * Sent by a case's mediation (its child workflow) at every stage change, so the case shows the
+ * mediation's stage and closes when the mediation ends. A signal, not an update: the mediation
+ * must not wait on its parent, and the parent may be mid continue-as-new.
+ */
+export const mediationProgressSignal = defineSignal<[MediationProgress]>('mediationProgress');
 
 /** ApplicationFailure types the API maps to HTTP statuses. */
 export const CASE_CONFLICT = 'CaseConflict';

@@ -1,3 +1,4 @@
 /** Every workflow type the worker registers. */
 export { caseWorkflow } from './case';
 export { obligationWorkflow } from './obligation';
+export { mediationWorkflow } from './mediation';

@@ -66,6 +66,8 @@ const ACTIONS: Record<CaseActionType, CaseAction> = {
   move_deadline: { type: 'move_deadline', dueAt: new Date(NOW + 24 * HOUR).toISOString(), reason: '等待配件' },
   cancel: { type: 'cancel', reason: '重复提交' },
   feedback: { type: 'feedback', satisfied: true, rating: 5 },
+  // The workflow starts the child from this input; the rules only look at the type.
+  start_mediation: { type: 'start_mediation', mediation: {} as never, note: '双方同意调解' },
 };
 
 /**
@@ -76,7 +78,7 @@ const EXPECTED: Record<CaseActionType, { statuses: CaseStatus[]; actors: ActorNa
   acknowledge: { statuses: ['assigned'], actors: ['assignee'] },
   start: { statuses: ['acknowledged'], actors: ['assignee'] },
   note: {
-    statuses: ['assigned', 'acknowledged', 'in_progress', 'waiting_info', 'resolved'],
+    statuses: ['assigned', 'acknowledged', 'in_progress', 'waiting_info', 'resolved', 'in_mediation'],
     actors: ['assignee', 'supervisorInLadder', 'admin'],
   },
   request_info: { statuses: ['acknowledged', 'in_progress'], actors: ['assignee'] },
@@ -93,6 +95,10 @@ const EXPECTED: Record<CaseActionType, { statuses: CaseStatus[]; actors: ActorNa
     actors: ['resident', 'submittingIntegration', 'supervisorInLadder', 'admin'],
   },
   feedback: { statuses: ['resolved'], actors: ['resident', 'submittingIntegration'] },
+  start_mediation: {
+    statuses: ['assigned', 'acknowledged', 'in_progress', 'waiting_info'],
+    actors: ['assignee', 'supervisorInLadder', 'admin'],
+  },
 };
 
 type Verdict = 'allowed' | 'conflict' | 'forbidden';
@@ -119,7 +125,7 @@ describe('checkAction table: status × action × actor', () => {
   });
 
   it('covers every status of the model and allows each action somewhere', () => {
-    expect(CASE_STATUSES).toEqual(['assigned', 'acknowledged', 'in_progress', 'waiting_info', 'resolved', 'closed', 'cancelled']);
+    expect(CASE_STATUSES).toEqual(['assigned', 'acknowledged', 'in_progress', 'waiting_info', 'resolved', 'in_mediation', 'closed', 'cancelled']);
     for (const type of Object.keys(ACTIONS) as CaseActionType[]) {
       const somewhere = CASE_STATUSES.some((status) =>
         ACTOR_NAMES.some((actor) => verdict(caseState({ status }), ACTIONS[type], ACTORS[actor]) === 'allowed'),

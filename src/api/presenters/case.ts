@@ -19,6 +19,9 @@ const RESIDENT_VISIBLE = new Set([
   'closed',
   'auto_closed',
   'cancelled',
+  'mediation_started',
+  'mediation_stage',
+  'mediation_ended',
 ]);
 
 /**
@@ -54,6 +57,7 @@ export function residentCaseView(state: CaseState) {
     confirmBy: state.confirmBy,
     closedAt: state.closedAt,
     rating: state.rating,
+    ...(state.mediation ? { mediation: { stage: state.mediation.stage, level: state.mediation.level, unitId: state.mediation.unitId } } : {}),
     timeline: state.timeline
       .filter((entry) => RESIDENT_VISIBLE.has(entry.type))
       .map(({ seq, at, type, level, unitId, note, actor }: TimelineEntry) => ({

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { GridflowConfig } from '../../config/schema';
 import type { CaseState } from '../../domain/case-model';
 import type { CaseAction } from '../../domain/case-rules';
+import { mediationInputFor } from '../../domain/mediation-model';
 import type { OrgTree } from '../../domain/org-tree';
 import { toLocale } from '../../i18n';
 import { listCases } from '../case-visibility';
@@ -136,7 +137,14 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
         throw problem(422, 'validation', `body.assigneeId: "${assignee.id}" is outside your unit`, [{ field: 'body.assigneeId', message: 'outside your unit' }]);
       }
     }
-    res.json(await act(req, id, () => action));
+    res.json(
+      await act(req, id, (state, principal) => {
+        if (action.type !== 'start_mediation') return action;
+        const attempt = state.timeline.filter((entry) => entry.type === 'mediation_started').length + 1;
+        const mediation = mediationInputFor(config, { ...state, caseId: state.id }, action.parties, { requestedBy: actorOf(principal), now: deps.now(), attempt });
+        return { type: 'start_mediation', mediation, note: action.note };
+      }),
+    );
   });
 
   router.post('/cases/:id/feedback', async (req, res) => {

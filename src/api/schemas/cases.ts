@@ -4,28 +4,44 @@
 import { z } from 'zod';
 import { CASE_STATUSES } from '../../domain/case-model';
 import { MAX_NOTE_LENGTH } from '../../domain/case-rules';
+import { MIN_PARTIES, PARTY_ROLES } from '../../domain/mediation-model';
 import { LOCALES } from '../../domain/vocabulary';
 import { normalizePhone } from '../phone';
 import { freeText, isoInstant, levelParam, priorityParam, unitIdParam } from './common';
 
 export const MAX_DESCRIPTION_LENGTH = 4000;
 
+/** A resident's phone, normalised to E.164. */
+export const phoneSchema = z
+  .string()
+  .max(32)
+  .transform((value, ctx) => {
+    const e164 = normalizePhone(value);
+    if (!e164) ctx.addIssue({ code: 'custom', message: 'must be a valid phone number (a mainland mobile such as 13812345678, or E.164 such as +85291234567)' });
+    return e164 ?? value;
+  })
+  .meta({ description: 'Normalised to E.164; shown masked to staff who need not call', example: '13812345678' });
+
 export const reporterSchema = z
   .strictObject({
     name: freeText(100).optional(),
-    phone: z
-      .string()
-      .max(32)
-      .transform((value, ctx) => {
-        const e164 = normalizePhone(value);
-        if (!e164) ctx.addIssue({ code: 'custom', message: 'must be a valid phone number (a mainland mobile such as 13812345678, or E.164 such as +85291234567)' });
-        return e164 ?? value;
-      })
-      .optional()
-      .meta({ description: 'Normalised to E.164; shown masked to staff who need not call', example: '13812345678' }),
+    phone: phoneSchema.optional(),
     email: z.email().max(254).optional(),
   })
   .meta({ id: 'Reporter', description: 'The resident who reported the case; personal data.' });
+
+/** A party to a dispute (applicant, respondent, third party). */
+export const partySchema = z
+  .strictObject({
+    name: freeText(100).min(1, 'must not be empty'),
+    role: z.enum(PARTY_ROLES),
+    phone: phoneSchema.optional(),
+    email: z.email().max(254).optional().meta({ description: 'Where mediation reminders go' }),
+    locale: z.enum(LOCALES).optional(),
+  })
+  .meta({ id: 'DisputeParty' });
+
+export const partiesSchema = z.array(partySchema).min(MIN_PARTIES, `a dispute needs at least ${MIN_PARTIES} parties`).max(20);
 
 export const submitCaseSchema = z
   .strictObject({
@@ -41,6 +57,7 @@ export const submitCaseSchema = z
     address: freeText(300).optional().meta({ description: 'Routed by the address fragments in config', example: '三堂村一组' }),
     reporter: reporterSchema.optional(),
     lang: z.enum(LOCALES).optional().meta({ description: "Resident's language for e-mails (else Accept-Language)" }),
+    parties: partiesSchema.optional().meta({ description: 'For a dispute category: the parties; the case goes to mediation at once' }),
   })
   .meta({ id: 'SubmitCase' });
 export type SubmitCaseBody = z.infer<typeof submitCaseSchema>;
@@ -73,6 +90,7 @@ export const caseActionSchema = z
     z.strictObject({ type: z.literal('reassign'), assigneeId: unitIdParam, reason: note.optional() }),
     z.strictObject({ type: z.literal('move_deadline'), dueAt: isoInstant, reason: requiredNote }),
     z.strictObject({ type: z.literal('cancel'), reason: note.optional() }),
+    z.strictObject({ type: z.literal('start_mediation'), parties: partiesSchema, note: note.optional() }),
   ])
   .meta({ id: 'CaseAction' });
 

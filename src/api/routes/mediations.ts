@@ -1,0 +1,117 @@
+/**
+ * `/mediations`: reading a dispute mediation and taking its steps. Staff act for the parties
+ * (consent, signatures, withdrawal), as does the integration the dispute came in through; the
+ * workflow's validator judges each step against the mediation's stage and answers at once.
+ */
+import type { Client } from '@temporalio/client';
+import { Router, type Request } from 'express';
+import type { GridflowConfig } from '../../config/schema';
+import type { MediationState } from '../../domain/mediation-model';
+import type { MediationAction } from '../../domain/mediation-rules';
+import type { OrgTree } from '../../domain/org-tree';
+import type { mediationWorkflow } from '../../workflows/mediation';
+import { getMediationQuery, mediationActionUpdate, mediationWorkflowId } from '../../workflows/mediation-definitions';
+import { actorOf, requireCaller, type Principal } from '../auth';
+import { parseOr400, problem, type ProblemError } from '../errors';
+import { mediationView } from '../presenters/mediation';
+import { mediationActionSchema, mediationIdParam, type MediationActionBody } from '../schemas/mediations';
+import { messageProblem } from '../temporal-errors';
+
+export interface MediationRoutesDeps {
+  config: GridflowConfig;
+  org: OrgTree;
+  client: Client;
+  /** The clock that judges "in the future" for the 422 answers; tests may pin it. */
+  now: () => Date;
+}
+
+type Caller = Exclude<Principal, { kind: 'anonymous' }>;
+
+/** Mediation messages (queries and updates) as HTTP problems: 404, 409 (closed or refused step), 403. */
+export function mediationMessageProblem(error: unknown): ProblemError {
+  return messageProblem(error, 'mediation');
+}
+
+/** Staff of a committee on the ladder, the assigned mediator, an admin, or the parties' integration. */
+function canSee(caller: Caller, state: MediationState): boolean {
+  if (caller.kind === 'integration') return state.partyIntegrationId === caller.integration.id;
+  const { staff } = caller;
+  return staff.role === 'admin' || state.mediatorId === staff.id || state.ladder.some((rung) => rung.unitId === staff.unit);
+}
+
+/** Parties' phones in full for whoever may need to call them: the mediator, supervisors, admins, the integration. */
+function revealsContact(caller: Caller, state: MediationState): boolean {
+  if (caller.kind === 'integration') return true;
+  return caller.staff.role === 'admin' || caller.staff.role === 'supervisor' || caller.staff.id === state.mediatorId;
+}
+
+const unprocessable = (field: string, message: string) => problem(422, 'validation', `${field}: ${message}`, [{ field, message }]);
+
+export function mediationRoutes(deps: MediationRoutesDeps): Router {
+  const { client, org } = deps;
+  const router = Router();
+  const handle = (id: string) => client.workflow.getHandle<typeof mediationWorkflow>(mediationWorkflowId(id));
+
+  async function readMediation(req: Request): Promise<{ caller: Caller; id: string; state: MediationState }> {
+    const caller = requireCaller(req);
+    const id = parseOr400(mediationIdParam, req.params.id, 'params.id');
+    let state: MediationState;
+    try {
+      state = await handle(id).query(getMediationQuery);
+    } catch (error) {
+      throw mediationMessageProblem(error);
+    }
+    if (!canSee(caller, state)) throw problem(403, 'forbidden', 'the mediation is outside your unit');
+    return { caller, id, state };
+  }
+
+  /**
+   * The step as the workflow takes it. What needs the directory or the state (which staff member,
+   * which party, whether a time is still ahead) is judged here and answered as 422 naming the field.
+   */
+  function toAction(body: MediationActionBody, state: MediationState): MediationAction {
+    if ('partyId' in body && !state.parties.some((party) => party.id === body.partyId)) {
+      throw unprocessable('body.partyId', `the mediation has no party "${body.partyId}"`);
+    }
+    const nowMs = deps.now().getTime();
+    const ahead = (field: string, at: string) => {
+      if (Date.parse(at) <= nowMs) throw unprocessable(field, 'must be in the future');
+    };
+    switch (body.type) {
+      case 'assign_mediator': {
+        const { mediatorId, ...rest } = body;
+        const mediator = org.staff(mediatorId);
+        if (!mediator) throw unprocessable('body.mediatorId', `unknown staff "${mediatorId}"`);
+        return { ...rest, mediator: { id: mediator.id, role: mediator.role, unitId: mediator.unit } };
+      }
+      case 'schedule_session':
+        ahead('body.at', body.at);
+        return body;
+      case 'record_outcome':
+        if (body.agreement) ahead('body.agreement.performanceDeadline', body.agreement.performanceDeadline);
+        return body;
+      default:
+        return body;
+    }
+  }
+
+  router.get('/mediations/:id', async (req, res) => {
+    const { caller, state } = await readMediation(req);
+    res.json(mediationView(state, { revealContact: revealsContact(caller, state) }));
+  });
+
+  router.post('/mediations/:id/actions', async (req, res) => {
+    const body = parseOr400(mediationActionSchema, req.body, 'body');
+    const { caller, id, state } = await readMediation(req);
+    const action = toAction(body, state);
+    let after: MediationState;
+    try {
+      after = await handle(id).executeUpdate(mediationActionUpdate, { args: [{ action, actor: actorOf(caller) }] });
+    } catch (error) {
+      throw mediationMessageProblem(error);
+    }
+    res.json(mediationView(after, { revealContact: revealsContact(caller, after) }));
+  });
+
+  return router;
+}
