@@ -164,4 +164,24 @@ describe('a dispute case runs its mediation as a child workflow', () => {
     expect(closed.mediation).toMatchObject({ mediationId, stage: 'declined', final: true });
     expect(closed.timeline.at(-1)).toMatchObject({ type: 'mediation_ended', details: { outcome: 'declined' } });
   });
+
+  test('an ordinary case turns into a mediation with start_mediation by its assignee', async () => {
+    const grid = demoConfig.units.find((unit) => unit.level === 'grid' && unit.addresses.length > 0)!;
+    const worker = demoConfig.units.find((unit) => unit.id === grid.id)!.dutyOfficer;
+    const created = await http(stack, 'POST', '/api/v1/cases', {
+      headers: { 'x-api-key': stack.apiKeys['hotline-12345']! },
+      body: { category: 'property_management', description: '物业与业主就停车费争执', address: grid.addresses[0] },
+    });
+    const auth = { authorization: `Bearer ${stack.tokenFor(worker)}` };
+    const parties = [{ name: '王五', role: 'applicant' }, { name: '某物业公司', role: 'respondent' }];
+    const tooFew = await http(stack, 'POST', `/api/v1/cases/${created.body.id}/actions`, { headers: auth, body: { type: 'start_mediation', parties: parties.slice(0, 1) } });
+    expect(tooFew.status).toBe(400);
+    const started = await http(stack, 'POST', `/api/v1/cases/${created.body.id}/actions`, { headers: auth, body: { type: 'start_mediation', parties, note: '双方同意调解' } });
+    expect(started.status).toBe(200);
+    expect(started.body).toMatchObject({ status: 'in_mediation', mediation: { stage: 'consent', final: false } });
+    const again = await http(stack, 'POST', `/api/v1/cases/${created.body.id}/actions`, { headers: auth, body: { type: 'start_mediation', parties } });
+    expect(again.status).toBe(409);
+    const mediation = await http(stack, 'GET', `/api/v1/mediations/${started.body.mediation.mediationId}`, { headers: { authorization: `Bearer ${stack.tokenFor('liu-guoqing')}` } });
+    expect(mediation.body.parties.map((party: { name: string }) => party.name)).toEqual(['王五', '某物业公司']);
+  });
 });
