@@ -7,7 +7,7 @@ import { MAX_NOTE_LENGTH } from '../../domain/case-rules';
 import { MIN_PARTIES, PARTY_ROLES } from '../../domain/mediation-model';
 import { LOCALES } from '../../domain/vocabulary';
 import { normalizePhone } from '../phone';
-import { freeText, isoInstant, levelParam, priorityParam, unitIdParam } from './common';
+import { actorSchema, freeText, isoInstant, levelParam, priorityParam, unitIdParam } from './common';
 
 export const MAX_DESCRIPTION_LENGTH = 4000;
 
@@ -111,7 +111,6 @@ export const caseListQuerySchema = z.strictObject({
   pageSize: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-const actorSchema = z.object({ kind: z.enum(['staff', 'resident', 'integration', 'system']), id: z.string().optional() });
 
 export const timelineEntrySchema = z
   .object({

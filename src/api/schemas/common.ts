@@ -18,6 +18,9 @@ export const unitIdParam = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must 
 export const levelParam = z.enum(LEVELS);
 export const priorityParam = z.enum(PRIORITIES);
 
+/** Who took a step, as timelines show it. */
+export const actorSchema = z.object({ kind: z.enum(['staff', 'resident', 'integration', 'system']), id: z.string().optional() });
+
 /** ISO 8601 instant with offset (`Z` or `+08:00`), as all times travel. */
 export const isoInstant = z.iso.datetime({ offset: true });
 

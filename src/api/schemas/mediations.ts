@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { MAX_NOTE_LENGTH } from '../../domain/case-rules';
 import { MEDIATION_STAGES, PARTY_ROLES, REFERRAL_TARGETS, SESSION_OUTCOMES } from '../../domain/mediation-model';
-import { freeText, isoInstant, levelParam, unitIdParam } from './common';
+import { actorSchema, freeText, isoInstant, levelParam, unitIdParam } from './common';
 
 /** Longest agreement text accepted: terms are a page or two, never a whole file. */
 export const MAX_TERMS_LENGTH = 8000;
@@ -76,7 +76,6 @@ export const mediationActionSchema = z
   .meta({ id: 'MediationAction' });
 export type MediationActionBody = z.infer<typeof mediationActionSchema>;
 
-const actorSchema = z.object({ kind: z.enum(['staff', 'resident', 'integration', 'system']), id: z.string().optional() });
 
 const stepSchema = z.object({
   seq: z.number().int(),
