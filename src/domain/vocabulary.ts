@@ -22,9 +22,3 @@ export type Role = (typeof ROLES)[number];
 /** Catalog languages, zh-CN first. */
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
-
-/** The level above `level`, or undefined at the top of the ladder. */
-export function levelAbove(level: Level): Level | undefined {
-  const index = LEVELS.indexOf(level);
-  return index > 0 ? LEVELS[index - 1] : undefined;
-}

@@ -3,7 +3,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { temporalTestServerPath } from '../../src/temporal/binaries';
 import { WORKFLOWS_PATH } from '../../src/temporal/worker';
 
@@ -52,4 +52,26 @@ export async function endWhenIdle(client: Client, workflowIds: string[]): Promis
     }
     await handle.terminate('test finished').catch(() => undefined);
   }
+}
+
+let taskQueueCounter = 0;
+
+/**
+ * Runs `fn` with a worker on a fresh task queue of the time-skipping environment, then ends the
+ * workflows the test started (listed in `started`) while that worker still runs.
+ */
+export async function withTestWorker<T>(
+  env: TestWorkflowEnvironment,
+  options: { workflowBundle: WorkflowBundleWithSourceMap; activities: object; started: string[] },
+  fn: (taskQueue: string) => Promise<T>,
+): Promise<T> {
+  const taskQueue = `test-${++taskQueueCounter}`;
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: options.workflowBundle, activities: options.activities });
+  return worker.runUntil(async () => {
+    try {
+      return await fn(taskQueue);
+    } finally {
+      await endWhenIdle(env.client, options.started);
+    }
+  });
 }

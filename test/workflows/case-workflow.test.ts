@@ -6,7 +6,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities } from '../../src/activities';
 import type { CaseInput, CaseState, SlaPlan } from '../../src/domain/case-model';
 import type { ActionRequest, CaseAction } from '../../src/domain/case-rules';
@@ -16,7 +16,7 @@ import { caseWorkflow } from '../../src/workflows/case';
 import { CASE_CONFLICT, CASE_FORBIDDEN, caseActionUpdate, getCaseQuery } from '../../src/workflows/definitions';
 import { caseInputFor, demoOrg, demoGrid } from '../helpers/fixtures';
 import { eventually } from '../helpers/eventually';
-import { bundleWorkflows, createTimeSkippingEnv, endWhenIdle } from '../helpers/temporal';
+import { bundleWorkflows, createTimeSkippingEnv, endWhenIdle, withTestWorker } from '../helpers/temporal';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -48,18 +48,8 @@ function recordingActivities(options: { failMail?: boolean } = {}) {
   return { sent, activities };
 }
 
-let queueCounter = 0;
-
 async function withWorker<T>(activities: Activities, fn: (taskQueue: string) => Promise<T>): Promise<T> {
-  const taskQueue = `case-test-${++queueCounter}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
-  return worker.runUntil(async () => {
-    try {
-      return await fn(taskQueue);
-    } finally {
-      await endWhenIdle(env.client, started);
-    }
-  });
+  return withTestWorker(env, { workflowBundle: bundle, activities, started }, fn);
 }
 
 /** Calendar-clock plan with hour-long budgets, so deadlines are plain arithmetic. */

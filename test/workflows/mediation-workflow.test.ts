@@ -7,7 +7,7 @@
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities } from '../../src/activities';
 import type { WorkingCalendar } from '../../src/config/schema';
 import type { Actor } from '../../src/domain/case-model';
@@ -19,7 +19,7 @@ import { getMediationQuery, MEDIATION_CONFLICT, MEDIATION_FORBIDDEN, mediationAc
 import { eventually } from '../helpers/eventually';
 import { disputeCaseStandIn } from './fixtures/mediation-parent';
 import { caseInputFor, demoConfig, demoOrg } from '../helpers/fixtures';
-import { bundleWorkflows, createTimeSkippingEnv, endWhenIdle } from '../helpers/temporal';
+import { bundleWorkflows, createTimeSkippingEnv, endWhenIdle, withTestWorker } from '../helpers/temporal';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -88,18 +88,8 @@ function recordingActivities(options: { failMail?: boolean } = {}) {
   return { sent, of, activities, smtp };
 }
 
-let queueCounter = 0;
-
 async function withWorker<T>(activities: Activities, fn: (taskQueue: string) => Promise<T>, workflowBundle = bundle): Promise<T> {
-  const taskQueue = `mediation-test-${++queueCounter}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
-  return worker.runUntil(async () => {
-    try {
-      return await fn(taskQueue);
-    } finally {
-      await endStarted();
-    }
-  });
+  return withTestWorker(env, { workflowBundle, activities, started }, fn);
 }
 
 function asStaff(id: string): Actor {

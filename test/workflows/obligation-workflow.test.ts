@@ -6,7 +6,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities } from '../../src/activities';
 import type { Actor } from '../../src/domain/case-model';
 import type { NotificationRequest } from '../../src/domain/notification';
@@ -16,7 +16,7 @@ import { obligationWorkflow } from '../../src/workflows/obligation';
 import { OBLIGATION_CONFLICT, OBLIGATION_FORBIDDEN, changeObligeeUpdate, endObligationUpdate, getObligationQuery, logContactUpdate } from '../../src/workflows/obligation-definitions';
 import { demoConfig, demoOrg } from '../helpers/fixtures';
 import { eventually } from '../helpers/eventually';
-import { bundleWorkflows, createTimeSkippingEnv, endWhenIdle } from '../helpers/temporal';
+import { bundleWorkflows, createTimeSkippingEnv, endWhenIdle, withTestWorker } from '../helpers/temporal';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -73,15 +73,7 @@ async function startObligation(taskQueue: string, nowMs: number) {
 }
 
 async function runWorker<T>(activities: Activities, fn: (taskQueue: string) => Promise<T>): Promise<T> {
-  const taskQueue = `obligation-test-${++queue}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
-  return worker.runUntil(async () => {
-    try {
-      return await fn(taskQueue);
-    } finally {
-      await endWhenIdle(env.client, started);
-    }
-  });
+  return withTestWorker(env, { workflowBundle: bundle, activities, started }, fn);
 }
 
 describe('obligationWorkflow', () => {
