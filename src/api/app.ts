@@ -12,6 +12,7 @@ import { authenticate } from './auth';
 import { errorHandler, notFoundHandler } from './errors';
 import { open311Routes } from './open311/router';
 import { openApiDocument } from './openapi';
+import { intakeLimiters } from './rate-limit';
 import { caseRoutes } from './routes/cases';
 import { healthRoutes } from './routes/health';
 import { mediationRoutes } from './routes/mediations';
@@ -47,7 +48,12 @@ export function createApp(deps: ApiDeps): Express {
 
   const api = express.Router();
   api.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  // Abuse limits on intake: per IP before authentication, so guessed credentials count too;
+  // per key after it, so the budget belongs to the verified caller.
+  const limits = intakeLimiters(deps.config.rateLimits.intake);
+  api.post('/cases', limits.perIp);
   api.use(authenticate({ config: deps.config, secret: deps.authSecret }));
+  api.post('/cases', limits.perKey);
   api.use(
     caseRoutes({
       config: deps.config,
@@ -64,7 +70,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(obligationRoutes({ config: deps.config, org: deps.org, client: deps.client, taskQueue: deps.taskQueue, now }));
   app.use('/api/v1', api);
   // GeoReport v2 for existing civic apps and hotlines: its own parsers, errors and 404s.
-  app.use('/open311/v2', open311Routes(deps));
+  app.use('/open311/v2', open311Routes({ ...deps, intakeLimits: [limits.perIp, limits.perKey] }));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -228,6 +228,26 @@ export const mediationSchema = z.strictObject({
   judicialReminderLead: isoDurationSchema.default('P3D'),
 });
 
+/**
+ * Abuse limits on intake (`POST /api/v1/cases`, Open311 `POST requests`): one budget per client
+ * IP and one per caller (API key, or staff member), each over a fixed window. Counted in the
+ * memory of each API process, so with several processes a client gets one budget per process.
+ */
+export const intakeRateLimitSchema = z.strictObject({
+  /** Length of the counting window, e.g. PT1M. */
+  window: isoDurationSchema
+    .refine((value) => Duration.fromISO(value).as('milliseconds') >= 1_000, 'must be at least one second')
+    .default('PT1M'),
+  /** Submissions one API key (or staff member) may make per window. */
+  perKey: z.number().int().min(1).max(1_000_000).default(120),
+  /** Submissions from one client IP per window, whatever the credential (or none). */
+  perIp: z.number().int().min(1).max(1_000_000).default(300),
+});
+
+export const rateLimitsSchema = z.strictObject({
+  intake: intakeRateLimitSchema.prefault({}),
+});
+
 export const configSchema = z
   .strictObject({
     city: z.strictObject({
@@ -243,6 +263,7 @@ export const configSchema = z
     integrations: z.array(integrationSchema).default([]),
     obligations: obligationsSchema.prefault({}),
     mediation: mediationSchema.prefault({}),
+    rateLimits: rateLimitsSchema.prefault({}),
   })
   .superRefine((config, ctx) => checkReferences(config, ctx), { when: (payload) => listsPresent(payload.value) });
 
@@ -256,6 +277,7 @@ export type Integration = z.infer<typeof integrationSchema>;
 export type ObligationRule = z.infer<typeof obligationRuleSchema>;
 export type ObligationPolicy = z.infer<typeof obligationsSchema>;
 export type MediationPolicy = z.infer<typeof mediationSchema>;
+export type IntakeRateLimit = z.infer<typeof intakeRateLimitSchema>;
 export type { Level, Locale, Priority, Role } from '../domain/vocabulary';
 
 /** The config as the cross-reference check sees it: possibly invalid elsewhere, so every field is optional. */

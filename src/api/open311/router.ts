@@ -4,7 +4,7 @@
  * it. Mounted at `/open311/v2`; every resource comes as `.json` and `.xml`.
  */
 import { WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Category } from '../../config/schema';
 import type { Locale } from '../../domain/vocabulary';
 import { toLocale, translator } from '../../i18n';
@@ -26,8 +26,8 @@ import { localName, open311Services, serviceAttributes, serviceDefinition, servi
 import type { ApiDeps } from '../app';
 import { caseDescriptionOf, gridOf, submitBodyOf } from './submission';
 
-/** What the Open311 routes need: the same dependencies as the rest of the API. */
-export type Open311Deps = ApiDeps;
+/** What the Open311 routes need: the same dependencies as the rest of the API, and the intake limits (src/api/rate-limit.ts). */
+export type Open311Deps = ApiDeps & { intakeLimits?: RequestHandler[] };
 
 /** The spec's discovery token for this API. */
 const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
@@ -136,7 +136,8 @@ export function open311Routes(deps: Open311Deps): Router {
     return { principal, args, category, answers: attributes.answers, gridId: place.gridId, idempotencyKey, fingerprint: submissionFingerprint({ ...args, attribute: choices }) };
   }
 
-  router.post('/requests.:format', async (req, res) => {
+  // Limited after the body parsers, so a key sent in the form counts against its own budget.
+  router.post('/requests.:format', ...(deps.intakeLimits ?? []), async (req, res) => {
     const format = formatOf(req);
     const { principal, args, category, answers, gridId, idempotencyKey, fingerprint } = readSubmission(req);
     const at = now();
