@@ -10,6 +10,7 @@ import type { GridflowConfig } from '../config/schema';
 import type { OrgTree } from '../domain/org-tree';
 import { authenticate } from './auth';
 import { errorHandler, notFoundHandler } from './errors';
+import { installLocaleSettings } from './locale';
 import { open311Routes } from './open311/router';
 import { openApiDocument } from './openapi';
 import { intakeLimiters } from './rate-limit';
@@ -38,6 +39,7 @@ export function createApp(deps: ApiDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
+  installLocaleSettings(app, deps.config);
 
   const document = openApiDocument();
   app.use(healthRoutes(deps.client));

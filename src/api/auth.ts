@@ -10,6 +10,7 @@ import type { GridflowConfig, Integration, Staff } from '../config/schema';
 import type { Actor } from '../domain/case-model';
 import { integrationLookup } from './api-keys';
 import { problem } from './errors';
+import { message } from '../i18n/message';
 
 /** The authenticated caller of a request. */
 export type Principal =
@@ -59,22 +60,22 @@ export function authenticate({ config, secret }: AuthOptions) {
     const apiKey = req.get('x-api-key');
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
-      if (!match?.[1]) return next(problem(401, 'unauthorized', 'Authorization must be "Bearer <token>"'));
+      if (!match?.[1]) return next(problem(401, 'unauthorized', message('detail.bearerMalformed')));
       let subject: string | undefined;
       try {
         const claims = jwt.verify(match[1], secret, { algorithms: ['HS256'], issuer: ISSUER });
         subject = typeof claims === 'object' ? claims.sub : undefined;
       } catch (error) {
-        return next(problem(401, 'unauthorized', `invalid token: ${(error as Error).message}`));
+        return next(problem(401, 'unauthorized', message(error instanceof jwt.TokenExpiredError ? 'detail.tokenExpired' : 'detail.tokenInvalid')));
       }
       const staff = subject === undefined ? undefined : staffById.get(subject);
-      if (!staff) return next(problem(401, 'unauthorized', 'the token names no known staff member'));
+      if (!staff) return next(problem(401, 'unauthorized', message('detail.tokenUnknownStaff')));
       req.principal = { kind: 'staff', staff };
       return next();
     }
     if (apiKey !== undefined) {
       const found = integrationFor(apiKey);
-      if (!found) return next(problem(401, 'unauthorized', 'unknown API key'));
+      if (!found) return next(problem(401, 'unauthorized', message('detail.apiKeyUnknown')));
       req.principal = { kind: 'integration', integration: found };
       return next();
     }
@@ -98,13 +99,13 @@ export function actorOf(principal: Principal): Actor {
 /** Requires a staff member or an integration; answers 401 otherwise. */
 export function requireCaller(req: Request): Exclude<Principal, { kind: 'anonymous' }> {
   const principal = req.principal;
-  if (!principal || principal.kind === 'anonymous') throw problem(401, 'unauthorized', 'send a Bearer token or an X-API-Key');
+  if (!principal || principal.kind === 'anonymous') throw problem(401, 'unauthorized', message('detail.credentialsMissing'));
   return principal;
 }
 
 /** Requires a staff member; answers 401/403 otherwise. */
 export function requireStaff(req: Request): Staff {
   const principal = requireCaller(req);
-  if (principal.kind !== 'staff') throw problem(403, 'forbidden', 'this route is for staff');
+  if (principal.kind !== 'staff') throw problem(403, 'forbidden', message('detail.staffOnly'));
   return principal.staff;
 }

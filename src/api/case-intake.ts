@@ -11,7 +11,8 @@ import { planFor } from '../domain/sla-policy';
 import type { Locale } from '../domain/vocabulary';
 import { addClockTime } from '../domain/working-calendar';
 import type { Principal } from './auth';
-import { problem, ProblemError } from './errors';
+import { message } from '../i18n/message';
+import { fieldProblem, problem } from './errors';
 import type { SubmitCaseBody } from './schemas/cases';
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
@@ -57,18 +58,18 @@ export function buildCaseInput(
   fallbackLocale: Locale,
 ): CaseInput {
   const category = config.categories.find((c) => c.id === body.category);
-  if (!category) throw unprocessable('body.category', `unknown category "${body.category}"`);
+  if (!category) throw fieldProblem('body.category', 'field.unknownCategory', { category: body.category });
   const routed = org.route({ gridId: body.gridId, location: body.location, address: body.address });
-  if ('failure' in routed) throw unprocessable(`body.${routed.failure.field}`, routed.failure.reason);
+  if ('failure' in routed) throw fieldProblem(`body.${routed.failure.field}`, routed.failure.key, routed.failure.values);
   const grid = routed.grid;
   if (submittedBy.kind === 'staff' && submittedBy.role !== 'admin' && !org.isWithin(grid.id, submittedBy.unitId)) {
-    throw problem(403, 'forbidden', `grid "${grid.id}" is outside your unit`);
+    throw problem(403, 'forbidden', message('detail.gridOutOfScope', { grid: grid.id }));
   }
   const assignee = org.dutyOfficer(grid.id);
-  if (!assignee) throw problem(422, 'validation', `grid "${grid.id}" has no grid worker`);
+  if (!assignee) throw problem(422, 'validation', message('detail.gridHasNoWorker', { grid: grid.id }));
   const priority = body.priority ?? category.defaultPriority;
-  if (category.kind === 'dispute' && !body.parties) throw unprocessable('body.parties', 'a dispute needs its parties (at least two) to go to mediation');
-  if (category.kind !== 'dispute' && body.parties) throw unprocessable('body.parties', `"${category.id}" is not a dispute category`);
+  if (category.kind === 'dispute' && !body.parties) throw fieldProblem('body.parties', 'field.partiesNeeded');
+  if (category.kind !== 'dispute' && body.parties) throw fieldProblem('body.parties', 'field.notADispute', { category: category.id });
   const input: CaseInput = {
     caseId,
     submittedAt: now.toISOString(),
@@ -94,8 +95,4 @@ export function initialDueAt(input: CaseInput): string {
   const { sla } = input;
   const dueMs = addClockTime(Date.parse(input.submittedAt), sla.budgets.grid, sla.clock, { calendar: sla.calendar, zone: sla.timeZone });
   return new Date(dueMs).toISOString();
-}
-
-function unprocessable(field: string, message: string): ProblemError {
-  return problem(422, 'validation', `${field}: ${message}`, [{ field, message }]);
 }

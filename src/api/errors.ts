@@ -8,7 +8,9 @@ import { isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { toLocale, translator } from '../i18n';
+import { message, type FieldKey, type Message, type MessageValues } from '../i18n/message';
+import { cityTimeZone, requestLocale } from './locale';
+import { problemDocument } from './problem-document';
 
 export const PROBLEM_KINDS = {
   bad_request: 400,
@@ -25,45 +27,53 @@ export const PROBLEM_KINDS = {
 } as const;
 export type ProblemKind = keyof typeof PROBLEM_KINDS;
 
-/** One bad field: `field` is a dotted path into the body, query or headers. */
-export interface FieldError {
-  field: string;
-  message: string;
-}
+/**
+ * One bad field: `field` is a dotted path into the body, query or headers; the message is either
+ * a catalog message or the zod issue itself, translated with zod's own locale when sent.
+ */
+export type FieldProblem = { field: string; message: Message } | { field: string; issue: z.core.$ZodIssue };
 
-/** An error the API answers as problem+json. */
+/**
+ * An error the API answers as problem+json. `detail` is a catalog message, rendered in the
+ * caller's language when the answer is written; the Error's own message is its key, for logs.
+ */
 export class ProblemError extends Error {
   constructor(
     readonly status: number,
     readonly kind: ProblemKind,
-    detail: string,
-    readonly errors?: FieldError[],
+    readonly detail: Message,
+    readonly errors?: FieldProblem[],
     readonly headers: Record<string, string> = {},
     options?: { cause?: unknown },
   ) {
-    super(detail, options);
+    super(detail.key, options);
     this.name = 'ProblemError';
   }
 }
 
 /** Shorthand for a ProblemError whose kind matches its status. */
-export function problem(status: (typeof PROBLEM_KINDS)[ProblemKind], kind: ProblemKind, detail: string, errors?: FieldError[]): ProblemError {
+export function problem(status: (typeof PROBLEM_KINDS)[ProblemKind], kind: ProblemKind, detail: Message, errors?: FieldProblem[]): ProblemError {
   return new ProblemError(status, kind, detail, errors);
+}
+
+/** 422 for one field the request got wrong in a way its shape could not show (unknown id, say). */
+export function fieldProblem(field: string, key: FieldKey, values?: MessageValues): ProblemError {
+  return new ProblemError(422, 'validation', message('detail.invalidFields', { fields: field }), [{ field, message: message(key, values) }]);
 }
 
 /** 400 (shape) for a zod failure, naming each field under `where` (body, query, params, headers). */
 export function validationProblem(error: z.ZodError, where: string, status: 400 | 422 = 400): ProblemError {
-  const errors = error.issues.map((issue) => ({
-    field: [where, ...issue.path.map(String)].join('.'),
-    message: issue.message,
-  }));
-  const summary = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
-  return new ProblemError(status, status === 400 ? 'bad_request' : 'validation', summary, errors);
+  const errors = error.issues.map((issue) => ({ field: [where, ...issue.path.map(String)].join('.'), issue }));
+  const fields = [...new Set(errors.map((e) => e.field))].join(', ');
+  return new ProblemError(status, status === 400 ? 'bad_request' : 'validation', message('detail.invalidFields', { fields }), errors);
 }
 
-/** Parses `value` with `schema` or throws a problem naming every bad field. */
+/**
+ * Parses `value` with `schema` or throws a problem naming every bad field. The input is kept in
+ * the issues (never sent) so zod's locale can say what it received when the answer is written.
+ */
 export function parseOr400<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { reportInput: true });
   if (!result.success) throw validationProblem(result.error, where);
   return result.data;
 }
@@ -88,40 +98,31 @@ export function isTemporalUnavailable(error: unknown): boolean {
 /** Maps anything thrown in a route to a ProblemError. */
 export function toProblem(error: unknown): ProblemError {
   if (error instanceof ProblemError) return error;
-  if (error instanceof WorkflowNotFoundError) return problem(404, 'not_found', 'no such case');
+  if (error instanceof WorkflowNotFoundError) return problem(404, 'not_found', message('detail.noSuch', { what: 'case' }));
   if (isTemporalUnavailable(error)) {
-    return new ProblemError(503, 'unavailable', 'the workflow service cannot be reached; retry later', undefined, {
+    return new ProblemError(503, 'unavailable', message('detail.temporalUnavailable'), undefined, {
       'Retry-After': RETRY_AFTER_SECONDS,
     }, { cause: error });
   }
   // body-parser errors carry an HTTP status and a type.
   const http = (typeof error === 'object' && error !== null ? error : {}) as { status?: number; statusCode?: number; type?: string; message?: string };
   const status = http.status ?? http.statusCode;
-  if (status === 413) return problem(413, 'payload_too_large', 'the request body is too large');
-  if (status === 415) return problem(415, 'unsupported_media_type', http.message ?? 'unsupported content type');
+  if (status === 413) return problem(413, 'payload_too_large', message('detail.bodyTooLarge'));
+  if (status === 415) return problem(415, 'unsupported_media_type', message('detail.unsupportedMediaType'));
   if (status !== undefined && status >= 400 && status < 500) {
-    const detail = http.type === 'entity.parse.failed' ? 'the body is not valid JSON' : (http.message ?? 'bad request');
+    const detail = message(http.type === 'entity.parse.failed' ? 'detail.bodyNotJson' : 'detail.badRequest');
     return new ProblemError(400, 'bad_request', detail, [{ field: 'body', message: detail }]);
   }
-  return new ProblemError(500, 'internal', 'unexpected error', undefined, {}, { cause: error });
+  return new ProblemError(500, 'internal', message('detail.unexpected'), undefined, {}, { cause: error });
 }
 
-/** Writes a problem+json answer in the caller's language. */
+/** Writes a problem+json answer in the caller's language, times in the city's zone. */
 export function sendProblem(req: Request, res: Response, p: ProblemError): void {
-  const t = translator(toLocale(req.acceptsLanguages('zh-CN', 'zh', 'en') || undefined));
   for (const [name, value] of Object.entries(p.headers)) res.set(name, value);
   res
     .status(p.status)
     .type('application/problem+json')
-    .send(
-      JSON.stringify({
-        type: `urn:gridflow:problem:${p.kind}`,
-        title: t(`problem.${p.kind}`),
-        status: p.status,
-        detail: p.message,
-        ...(p.errors ? { errors: p.errors } : {}),
-      }),
-    );
+    .send(JSON.stringify(problemDocument(p, requestLocale(req), cityTimeZone(req))));
 }
 
 /** The one error middleware. 5xx are logged with their cause; 4xx are the client's business. */
@@ -136,5 +137,5 @@ export function errorHandler(logger: Logger) {
 
 /** 404 for any route nobody answered. */
 export function notFoundHandler(req: Request, res: Response): void {
-  sendProblem(req, res, problem(404, 'not_found', `no route ${req.method} ${req.path}`));
+  sendProblem(req, res, problem(404, 'not_found', message('detail.noRoute', { method: req.method, path: req.path })));
 }

@@ -9,6 +9,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { rateLimit, type Options } from 'express-rate-limit';
 import { Duration } from 'luxon';
 import type { IntakeRateLimit } from '../config/schema';
+import { message } from '../i18n/message';
 import { ProblemError, sendProblem } from './errors';
 
 /** The two intake limiters; mount both, the per-IP one first, on every intake route. */
@@ -47,7 +48,7 @@ function refuse(what: string, windowMs: number) {
     sendProblem(
       req,
       res,
-      new ProblemError(429, 'rate_limited', `too many submissions from this ${what}; retry after ${seconds} s`, undefined, { 'Retry-After': String(seconds) }),
+      new ProblemError(429, 'rate_limited', message('detail.rateLimited', { seconds }), undefined, { 'Retry-After': String(seconds) }),
     );
   };
 }

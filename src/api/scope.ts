@@ -4,7 +4,8 @@
 import type { Staff } from '../config/schema';
 import type { CaseState } from '../domain/case-model';
 import type { OrgTree } from '../domain/org-tree';
-import { problem } from './errors';
+import { message } from '../i18n/message';
+import { fieldProblem, problem } from './errors';
 
 /** True when the staff member may read the case. */
 export function staffCanSeeCase(staff: Staff, state: CaseState): boolean {
@@ -18,7 +19,7 @@ export function staffCanSeeCase(staff: Staff, state: CaseState): boolean {
 export function scopedUnit(staff: Staff, org: OrgTree, requested: string | undefined): string {
   const root = staff.role === 'admin' ? org.root.id : staff.unit;
   if (requested === undefined) return root;
-  if (!org.unit(requested)) throw problem(422, 'validation', `query.unit: unknown unit "${requested}"`, [{ field: 'query.unit', message: 'unknown unit' }]);
-  if (!org.isWithin(requested, root)) throw problem(403, 'forbidden', `unit "${requested}" is outside your scope`);
+  if (!org.unit(requested)) throw fieldProblem('query.unit', 'field.unknownUnit');
+  if (!org.isWithin(requested, root)) throw problem(403, 'forbidden', message('detail.unitOutOfScope', { unit: requested }));
   return requested;
 }

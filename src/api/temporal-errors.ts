@@ -6,13 +6,29 @@
 import { status } from '@grpc/grpc-js';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, isGrpcServiceError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { hasMessage } from '../i18n';
+import { message, type Message, type MessageValues, type RefusalKey } from '../i18n/message';
 import { problem, toProblem, type ProblemError } from './errors';
 
-/** `what` names the resource in 404/409 details, e.g. "case" or "obligation". */
-export function messageProblem(error: unknown, what: string): ProblemError {
+/** The workflows' resources, named in 404/409 details. */
+export type Resource = 'case' | 'mediation' | 'obligation';
+
+/**
+ * A workflow's refusal as a catalog message: its message is the key, its first detail the values
+ * (src/workflows/refusal-failure.ts). Anything else gets the generic text, never raw workflow text.
+ */
+function refusalMessage(failure: ApplicationFailure): Message {
+  const key = failure.message as RefusalKey;
+  if (!key.startsWith('refusal.') || !hasMessage(key)) return message('refusal.refused');
+  const values = failure.details?.[0];
+  return message(key, typeof values === 'object' && values !== null ? (values as MessageValues) : undefined);
+}
+
+/** `what` names the resource in 404/409 details. */
+export function messageProblem(error: unknown, what: Resource): ProblemError {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-    if (error.cause.type?.endsWith('Forbidden')) return problem(403, 'forbidden', error.cause.message);
-    if (error.cause.type?.endsWith('Conflict')) return problem(409, 'conflict', error.cause.message);
+    if (error.cause.type?.endsWith('Forbidden')) return problem(403, 'forbidden', refusalMessage(error.cause));
+    if (error.cause.type?.endsWith('Conflict')) return problem(409, 'conflict', refusalMessage(error.cause));
   }
   const notFound = error instanceof WorkflowNotFoundError ? error.message : undefined;
   const cause = (error as { cause?: unknown } | null)?.cause;
@@ -20,7 +36,9 @@ export function messageProblem(error: unknown, what: string): ProblemError {
   const missing = notFound ?? grpcNotFound;
   if (missing !== undefined) {
     // A closed run answers NOT_FOUND "workflow execution already completed" to an update.
-    return /completed/i.test(missing) ? problem(409, 'conflict', `the ${what} is closed`) : problem(404, 'not_found', `no such ${what}`);
+    return /completed/i.test(missing)
+      ? problem(409, 'conflict', message('detail.closed', { what }))
+      : problem(404, 'not_found', message('detail.noSuch', { what }));
   }
   return toProblem(error);
 }

@@ -5,6 +5,7 @@
 import type { Actor, CaseState, CaseStatus } from './case-model';
 import type { MediationInput } from './mediation-model';
 import { FINAL_STATUSES } from './case-model';
+import { conflict, forbidden, type Refusal } from './refusal';
 
 /** Longest free text accepted in a note, reason or comment. */
 export const MAX_NOTE_LENGTH = 2000;
@@ -32,11 +33,7 @@ export interface ActionRequest {
   actor: Actor;
 }
 
-/** Why an action is refused: `conflict` (wrong status, 409) or `forbidden` (wrong actor, 403). */
-export interface Refusal {
-  code: 'conflict' | 'forbidden';
-  reason: string;
-}
+export type { Refusal };
 
 /** Statuses in which the assignee is working the case (the SLA clock may be running). */
 const WORKING: readonly CaseStatus[] = ['assigned', 'acknowledged', 'in_progress', 'waiting_info'];
@@ -99,21 +96,6 @@ const ALLOWED_BY: Record<CaseActionType, (actor: Actor, state: CaseState) => boo
   start_mediation: (actor, state) => isAssignee(actor, state) || supervises(actor, state),
 };
 
-const ACTOR_NEEDED: Record<CaseActionType, string> = {
-  acknowledge: 'only the current assignee may acknowledge',
-  start: 'only the current assignee may start work',
-  note: 'only staff responsible for this case may add notes',
-  request_info: 'only the current assignee may ask the resident for information',
-  info_provided: 'only the resident, the submitting integration or the assignee may provide information',
-  resolve: 'only the current assignee may resolve',
-  escalate: 'only the current assignee or a supervisor of this case may escalate',
-  reassign: 'only a supervisor of this case may reassign it',
-  move_deadline: 'only a supervisor of this case may move its deadline',
-  cancel: 'only the reporter or a supervisor of this case may cancel it',
-  feedback: 'only the resident or the submitting integration may confirm or reopen',
-  start_mediation: 'only the current assignee or a supervisor of this case may turn it into a mediation',
-};
-
 /**
  * Checks an action against the case's status and the actor. Returns the refusal, or undefined
  * when the action may proceed. Field-level checks (lengths, formats, staff existence) are the
@@ -122,22 +104,22 @@ const ACTOR_NEEDED: Record<CaseActionType, string> = {
 export function checkAction(state: CaseState, request: ActionRequest, nowMs: number): Refusal | undefined {
   const { action, actor } = request;
   if (FINAL_STATUSES.includes(state.status)) {
-    return { code: 'conflict', reason: `the case is ${state.status}; no further action is possible` };
+    return conflict('refusal.caseFinal', { status: state.status });
   }
-  if (!ALLOWED_BY[action.type](actor, state)) return { code: 'forbidden', reason: ACTOR_NEEDED[action.type] };
+  if (!ALLOWED_BY[action.type](actor, state)) return forbidden(`refusal.caseActor.${action.type}`);
   if (!ALLOWED_IN[action.type].includes(state.status)) {
-    return { code: 'conflict', reason: `cannot ${action.type} a case that is ${state.status}` };
+    return conflict('refusal.caseWrongStatus', { action: action.type, status: state.status });
   }
   switch (action.type) {
     case 'escalate':
       return state.ladder[state.ladder.length - 1]?.unitId === state.unitId
-        ? { code: 'conflict', reason: 'the case is already at the top of the ladder' }
+        ? conflict('refusal.caseAtTop')
         : undefined;
     case 'reassign':
-      return action.assigneeId === state.assigneeId ? { code: 'conflict', reason: 'the case is already assigned to that person' } : undefined;
+      return action.assigneeId === state.assigneeId ? conflict('refusal.caseSameAssignee') : undefined;
     case 'move_deadline': {
       const due = Date.parse(action.dueAt);
-      return Number.isNaN(due) || due <= nowMs ? { code: 'conflict', reason: 'the new deadline must be in the future' } : undefined;
+      return Number.isNaN(due) || due <= nowMs ? conflict('refusal.deadlineNotFuture') : undefined;
     }
     default:
       return undefined;

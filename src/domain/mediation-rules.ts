@@ -6,7 +6,7 @@
 import { DateTime } from 'luxon';
 import type { WorkingCalendar } from '../config/schema';
 import type { Actor } from './case-model';
-import type { Refusal } from './case-rules';
+import { conflict, forbidden, type Refusal } from './refusal';
 import {
   isFinalStage,
   type MediationPlan,
@@ -20,7 +20,7 @@ import {
 import type { Role } from './vocabulary';
 import { isWorkingDay } from './working-calendar';
 
-export type { Refusal } from './case-rules';
+export type { Refusal } from './refusal';
 
 /** A staff member as the directory knew them when the step was requested. */
 export interface StaffRef {
@@ -148,23 +148,6 @@ const ALLOWED_BY: Record<MediationActionType, (actor: Actor, state: MediationSta
   note: inScope,
 };
 
-const ACTOR_NEEDED: Record<MediationActionType, string> = {
-  consent: "only staff responsible for this mediation or the parties' integration may record consent",
-  assign_mediator: "only a supervisor of this mediation or a member of the committee holding it may assign the mediator",
-  schedule_session: 'only the mediator or a supervisor may schedule a session',
-  record_outcome: "only the mediator or a supervisor may record a session's outcome",
-  sign: "only staff responsible for this mediation or the parties' integration may record a signature",
-  extend: 'only a supervisor of this mediation may extend it',
-  escalate: 'only the mediator or a supervisor may escalate the mediation',
-  refer: 'only the mediator or a supervisor may refer the dispute',
-  follow_up: 'only the mediator or a supervisor may record the follow-up',
-  judicial_confirmation: 'only the mediator or a supervisor may record a judicial confirmation',
-  withdraw: "only staff responsible for this mediation or the parties' integration may record a withdrawal",
-  note: 'only staff responsible for this mediation may add notes',
-};
-
-const conflict = (reason: string): Refusal => ({ code: 'conflict', reason });
-
 /** The session scheduled and not yet recorded, if any. */
 export function pendingSession(state: MediationState): MediationSession | undefined {
   const last = state.sessions.at(-1);
@@ -177,37 +160,37 @@ export function pendingSession(state: MediationState): MediationSession | undefi
  */
 export function checkMediationAction(state: MediationState, request: MediationActionRequest, nowMs: number): Refusal | undefined {
   const { action, actor } = request;
-  if (isFinalStage(state.stage)) return conflict(`the mediation is ${state.stage}; no further step is possible`);
-  if (!ALLOWED_BY[action.type](actor, state)) return { code: 'forbidden', reason: ACTOR_NEEDED[action.type] };
-  if (!ALLOWED_IN[action.type].includes(state.stage)) return conflict(`cannot ${action.type} while the mediation is at stage ${state.stage}`);
+  if (isFinalStage(state.stage)) return conflict('refusal.mediationFinal', { stage: state.stage });
+  if (!ALLOWED_BY[action.type](actor, state)) return forbidden(`refusal.mediationActor.${action.type}`);
+  if (!ALLOWED_IN[action.type].includes(state.stage)) return conflict('refusal.mediationWrongStage', { action: action.type, stage: state.stage });
   const party = 'partyId' in action ? state.parties.find((p) => p.id === action.partyId) : undefined;
-  if ('partyId' in action && !party) return conflict(`the mediation has no party "${action.partyId}"`);
+  if ('partyId' in action && !party) return conflict('refusal.noSuchParty', { partyId: action.partyId });
   switch (action.type) {
     case 'consent':
-      return party?.consent ? conflict(`party ${action.partyId} has already answered`) : undefined;
+      return party?.consent ? conflict('refusal.partyAnswered', { partyId: action.partyId }) : undefined;
     case 'assign_mediator':
       if (action.mediator.role !== 'mediator' || action.mediator.unitId !== state.unitId) {
-        return conflict(`${action.mediator.id} is not a mediator of the committee at ${state.unitId}`);
+        return conflict('refusal.notAMediator', { mediatorId: action.mediator.id, unitId: state.unitId });
       }
-      return action.mediator.id === state.mediatorId ? conflict(`${action.mediator.id} is already the mediator`) : undefined;
+      return action.mediator.id === state.mediatorId ? conflict('refusal.alreadyMediator', { mediatorId: action.mediator.id }) : undefined;
     case 'schedule_session':
       return checkSchedule(state, action.at, nowMs);
     case 'record_outcome':
       return checkOutcome(state, action, nowMs);
     case 'sign':
-      return state.agreement?.signatures.some((s) => s.partyId === action.partyId) ? conflict(`party ${action.partyId} has already signed`) : undefined;
+      return state.agreement?.signatures.some((s) => s.partyId === action.partyId) ? conflict('refusal.partySigned', { partyId: action.partyId }) : undefined;
     case 'extend':
-      if (state.round?.extended) return conflict('the mediation has already been extended once');
-      return state.round && Date.parse(state.round.endsBy) <= nowMs ? conflict('the time limit has already passed') : undefined;
+      if (state.round?.extended) return conflict('refusal.alreadyExtended');
+      return state.round && Date.parse(state.round.endsBy) <= nowMs ? conflict('refusal.timeLimitPassed') : undefined;
     case 'escalate':
-      return state.ladder.at(-1)?.unitId === state.unitId ? conflict('the mediation is already with the highest committee') : undefined;
+      return state.ladder.at(-1)?.unitId === state.unitId ? conflict('refusal.atHighestCommittee') : undefined;
     case 'follow_up':
       return checkFollowUp(state, action, nowMs);
     case 'judicial_confirmation': {
       const window = state.agreement?.judicialWindow;
-      if (!window) return conflict('no judicial confirmation window is open');
-      if (window.confirmation) return conflict('the agreement has already been confirmed');
-      return nowMs > Date.parse(window.closesAt) ? conflict(`the judicial confirmation window closed at ${window.closesAt}`) : undefined;
+      if (!window) return conflict('refusal.noJudicialWindow');
+      if (window.confirmation) return conflict('refusal.alreadyConfirmed');
+      return nowMs > Date.parse(window.closesAt) ? conflict('refusal.judicialWindowClosed', { closesAt: window.closesAt }) : undefined;
     }
     default:
       return undefined;
@@ -216,36 +199,36 @@ export function checkMediationAction(state: MediationState, request: MediationAc
 
 function checkSchedule(state: MediationState, at: string, nowMs: number): Refusal | undefined {
   const round = state.round;
-  if (!round || state.mediatorId === undefined) return conflict('no mediator is assigned');
-  if (pendingSession(state)) return conflict('record the outcome of the scheduled session first');
-  if (round.sessionsHeld >= round.sessionLimit) return conflict('the session limit of this committee is reached');
+  if (!round || state.mediatorId === undefined) return conflict('refusal.noMediator');
+  if (pendingSession(state)) return conflict('refusal.sessionPending');
+  if (round.sessionsHeld >= round.sessionLimit) return conflict('refusal.sessionLimitReached');
   const atMs = Date.parse(at);
-  if (Number.isNaN(atMs) || atMs <= nowMs) return conflict('the session must be in the future');
+  if (Number.isNaN(atMs) || atMs <= nowMs) return conflict('refusal.sessionNotFuture');
   if (atMs > Date.parse(round.endsBy)) {
-    return conflict(`the session would fall after the time limit ${round.endsBy}${round.extended ? '' : '; a supervisor may extend it once'}`);
+    return conflict(round.extended ? 'refusal.sessionAfterLimit' : 'refusal.sessionAfterLimitExtendable', { endsBy: round.endsBy });
   }
   return undefined;
 }
 
 function checkOutcome(state: MediationState, action: Extract<MediationAction, { type: 'record_outcome' }>, nowMs: number): Refusal | undefined {
   const session = pendingSession(state);
-  if (!session) return conflict('no session is waiting for its outcome');
-  if (Date.parse(session.at) > nowMs) return conflict(`session ${session.no} has not taken place yet (${session.at})`);
-  if (action.outcome !== 'agreement') return action.agreement ? conflict('only an agreement outcome carries an agreement') : undefined;
-  if (!action.agreement) return conflict('an agreement outcome needs the agreement: terms, performance deadline and document');
+  if (!session) return conflict('refusal.noSessionWaiting');
+  if (Date.parse(session.at) > nowMs) return conflict('refusal.sessionNotHeldYet', { no: session.no, at: session.at });
+  if (action.outcome !== 'agreement') return action.agreement ? conflict('refusal.agreementOnlyWithAgreementOutcome') : undefined;
+  if (!action.agreement) return conflict('refusal.agreementMissing');
   const deadline = Date.parse(action.agreement.performanceDeadline);
-  return Number.isNaN(deadline) || deadline <= nowMs ? conflict('the performance deadline must be in the future') : undefined;
+  return Number.isNaN(deadline) || deadline <= nowMs ? conflict('refusal.performanceDeadlineNotFuture') : undefined;
 }
 
 function checkFollowUp(state: MediationState, action: Extract<MediationAction, { type: 'follow_up' }>, nowMs: number): Refusal | undefined {
   const deadline = state.agreement?.performanceDeadline;
   if (action.honoured) {
-    if (action.next !== undefined || action.referral !== undefined) return conflict('an honoured agreement has no next step');
+    if (action.next !== undefined || action.referral !== undefined) return conflict('refusal.honouredNoNextStep');
     // A breach may show early; performance can only be confirmed once it was due.
-    return deadline !== undefined && nowMs < Date.parse(deadline) ? conflict(`performance can be confirmed from its deadline ${deadline}`) : undefined;
+    return deadline !== undefined && nowMs < Date.parse(deadline) ? conflict('refusal.performanceNotDueYet', { deadline }) : undefined;
   }
-  if (action.next === undefined) return conflict('a breach needs the next step: reopen or refer');
-  if (action.next === 'refer' && !action.referral) return conflict('a referral needs its target, body and reason');
+  if (action.next === undefined) return conflict('refusal.breachNeedsNext');
+  if (action.next === 'refer' && !action.referral) return conflict('refusal.referralIncomplete');
   return undefined;
 }
 

@@ -3,14 +3,13 @@
  */
 import type { Actor } from './case-model';
 import type { ContactChannel, ObligationState } from './obligation-model';
+import { conflict, forbidden, type Refusal } from './refusal';
 
 /** Clock skew tolerated between a phone and the server for "now". */
 export const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
-export interface ObligationRefusal {
-  code: 'conflict' | 'forbidden';
-  reason: string;
-}
+/** A refusal of an obligation step (the same shape as every other refusal). */
+export type ObligationRefusal = Refusal;
 
 /** Staff who supervise the obligation: supervisors and admins on its units. */
 export function supervisesObligation(actor: Actor, units: readonly string[]): boolean {
@@ -25,22 +24,22 @@ export function checkContact(
   actor: Actor,
   nowMs: number,
 ): ObligationRefusal | undefined {
-  if (state.status === 'ended') return { code: 'conflict', reason: 'the obligation has ended' };
+  if (state.status === 'ended') return conflict('refusal.obligationEnded');
   if (!(actor.kind === 'staff' && actor.id === state.obligeeId) && !supervisesObligation(actor, units)) {
-    return { code: 'forbidden', reason: 'only the obligee or their supervisor may log contacts' };
+    return forbidden('refusal.contactActor');
   }
   const at = Date.parse(contact.at);
-  if (Number.isNaN(at)) return { code: 'conflict', reason: '`at` is not a time' };
-  if (at > nowMs + FUTURE_TOLERANCE_MS) return { code: 'conflict', reason: 'a contact cannot be in the future' };
+  if (Number.isNaN(at)) return conflict('refusal.contactTimeInvalid');
+  if (at > nowMs + FUTURE_TOLERANCE_MS) return conflict('refusal.contactInFuture');
   if (at < Date.parse(state.current.startAt)) {
-    return { code: 'conflict', reason: `the contact falls before the open period (${state.current.key} began ${state.current.startAt})` };
+    return conflict('refusal.contactBeforePeriod', { period: state.current.key, startAt: state.current.startAt });
   }
   return undefined;
 }
 
 /** Changing the obligee or ending the obligation is for its supervisors. */
 export function checkSupervisorAction(state: ObligationState, units: readonly string[], actor: Actor): ObligationRefusal | undefined {
-  if (state.status === 'ended') return { code: 'conflict', reason: 'the obligation has ended' };
-  if (!supervisesObligation(actor, units)) return { code: 'forbidden', reason: 'only a supervisor of this obligation may change it' };
+  if (state.status === 'ended') return conflict('refusal.obligationEnded');
+  if (!supervisesObligation(actor, units)) return forbidden('refusal.obligationSupervisorOnly');
   return undefined;
 }

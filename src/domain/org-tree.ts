@@ -2,6 +2,7 @@
  * The district's unit tree (district → street → community → grid) and its staff: ancestry, scope
  * checks and routing of a request to the grid it belongs to.
  */
+import type { FieldKey, MessageValues } from '../i18n/message';
 import type { Staff, Unit } from '../config/schema';
 import type { Level } from './vocabulary';
 
@@ -23,7 +24,9 @@ export interface RequestPlace {
 /** Why a place could not be routed; `field` names the request field at fault. */
 export interface RoutingFailure {
   field: 'gridId' | 'location' | 'address';
-  reason: string;
+  /** Why, as a catalog message the API shows in the caller's language. */
+  key: FieldKey;
+  values?: MessageValues;
 }
 
 /** Read-only view over the configured units and staff. Built once at start. */
@@ -121,8 +124,8 @@ export class OrgTree {
   route(place: RequestPlace): { grid: Unit } | { failure: RoutingFailure } {
     if (place.gridId !== undefined) {
       const unit = this.units.get(place.gridId);
-      if (!unit) return { failure: { field: 'gridId', reason: `unknown grid "${place.gridId}"` } };
-      if (unit.level !== 'grid') return { failure: { field: 'gridId', reason: `"${place.gridId}" is a ${unit.level}, not a grid` } };
+      if (!unit) return { failure: { field: 'gridId', key: 'field.unknownGrid', values: { grid: place.gridId } } };
+      if (unit.level !== 'grid') return { failure: { field: 'gridId', key: 'field.notAGrid', values: { unit: place.gridId, level: unit.level } } };
       return { grid: unit };
     }
     if (place.location !== undefined) {
@@ -130,14 +133,14 @@ export class OrgTree {
       const grid = [...this.units.values()].find(
         (unit) => unit.bounds !== undefined && lng >= unit.bounds[0] && lat >= unit.bounds[1] && lng <= unit.bounds[2] && lat <= unit.bounds[3],
       );
-      return grid ? { grid } : { failure: { field: 'location', reason: 'the location lies in no grid of this district' } };
+      return grid ? { grid } : { failure: { field: 'location', key: 'field.locationOutside' } };
     }
     if (place.address !== undefined) {
       const address = normalizeAddress(place.address);
       const match = this.addressIndex.find((entry) => address.includes(entry.fragment));
-      return match ? { grid: match.grid } : { failure: { field: 'address', reason: 'the address matches no grid of this district' } };
+      return match ? { grid: match.grid } : { failure: { field: 'address', key: 'field.addressUnmatched' } };
     }
-    return { failure: { field: 'gridId', reason: 'give gridId, location or address' } };
+    return { failure: { field: 'gridId', key: 'field.placeMissing' } };
   }
 }
 

@@ -38,3 +38,8 @@ export function toLocale(tag: string | undefined, fallback: Locale = 'zh-CN'): L
   if (lower.startsWith('en')) return 'en';
   return fallback;
 }
+
+/** True when `key` names a text in the catalogs (for keys that arrive from outside, such as a workflow's refusal). */
+export function hasMessage(key: string): boolean {
+  return instance.exists(key);
+}

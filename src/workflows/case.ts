@@ -39,6 +39,7 @@ import type { MediationInput } from '../domain/mediation-model';
 import { CASE_CONFLICT, CASE_FORBIDDEN, caseActionUpdate, getCaseQuery, mediationProgressSignal } from './definitions';
 import { mediationWorkflow } from './mediation';
 import { Notifier } from './notifier';
+import { refusalFailure } from './refusal-failure';
 import { stripUndefined } from './strip-undefined';
 
 /** The directory answers from memory: a local activity keeps the escalation quick. */
@@ -378,11 +379,7 @@ export async function caseWorkflow(
     validator: (request: ActionRequest) => {
       const refusal = checkAction(state, request, now());
       if (refusal) {
-        throw ApplicationFailure.create({
-          type: refusal.code === 'forbidden' ? CASE_FORBIDDEN : CASE_CONFLICT,
-          message: refusal.reason,
-          nonRetryable: true,
-        });
+        throw refusalFailure(refusal, { conflict: CASE_CONFLICT, forbidden: CASE_FORBIDDEN });
       }
     },
   });

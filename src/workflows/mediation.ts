@@ -46,6 +46,7 @@ import { ASSIGNEE, CATEGORY, DUE_AT, KIND, LEVEL, OVERDUE, STATUS, UNIT, UNITS }
 import { mediationProgressSignal } from './definitions';
 import { getMediationQuery, MEDIATION_CONFLICT, MEDIATION_FORBIDDEN, mediationActionUpdate } from './mediation-definitions';
 import { Notifier } from './notifier';
+import { refusalFailure } from './refusal-failure';
 import { stripUndefined } from './strip-undefined';
 
 /** Continue-as-new well before Temporal's own history limits (50k events / 50 MB). */
@@ -561,11 +562,7 @@ export async function mediationWorkflow(
     validator: (request: MediationActionRequest) => {
       const refusal = checkMediationAction(state, request, now());
       if (refusal) {
-        throw ApplicationFailure.create({
-          type: refusal.code === 'forbidden' ? MEDIATION_FORBIDDEN : MEDIATION_CONFLICT,
-          message: refusal.reason,
-          nonRetryable: true,
-        });
+        throw refusalFailure(refusal, { conflict: MEDIATION_CONFLICT, forbidden: MEDIATION_FORBIDDEN });
       }
     },
   });

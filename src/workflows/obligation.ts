@@ -5,7 +5,6 @@
  * escalates repeated misses, and continues-as-new with its summary so history stays flat for years.
  */
 import {
-  ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -29,6 +28,8 @@ import {
   type LogContactRequest,
 } from './obligation-definitions';
 import { Notifier } from './notifier';
+import { refusalFailure } from './refusal-failure';
+import { conflict } from '../domain/refusal';
 
 export interface ObligationWorkflowOptions {
   /** Keep search attributes current (off only on the time-skipping test server). */
@@ -37,11 +38,7 @@ export interface ObligationWorkflowOptions {
 
 function refuse(refusal: ObligationRefusal | undefined): void {
   if (!refusal) return;
-  throw ApplicationFailure.create({
-    type: refusal.code === 'forbidden' ? OBLIGATION_FORBIDDEN : OBLIGATION_CONFLICT,
-    message: refusal.reason,
-    nonRetryable: true,
-  });
+  throw refusalFailure(refusal, { conflict: OBLIGATION_CONFLICT, forbidden: OBLIGATION_FORBIDDEN });
 }
 
 export async function obligationWorkflow(
@@ -118,7 +115,7 @@ export async function obligationWorkflow(
     {
       validator: ({ obligeeId, actor }: ChangeObligeeRequest) => {
         refuse(checkSupervisorAction(state, input.units, actor));
-        if (obligeeId === state.obligeeId) refuse({ code: 'conflict', reason: 'that person already holds this obligation' });
+        if (obligeeId === state.obligeeId) refuse(conflict('refusal.sameObligee'));
       },
     },
   );

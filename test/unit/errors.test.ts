@@ -16,6 +16,8 @@ import {
   toProblem,
   validationProblem,
 } from '../../src/api/errors';
+import { problemDocument } from '../../src/api/problem-document';
+import { message } from '../../src/i18n/message';
 
 /** An error shaped like the ones @grpc/grpc-js rejects with. */
 function grpcError(code: number, details = ''): Error {
@@ -27,7 +29,7 @@ const fieldsOf = (p: ProblemError) => (p.errors ?? []).map((e) => e.field);
 
 describe('toProblem', () => {
   it('passes a ProblemError through untouched', () => {
-    const original = problem(409, 'conflict', 'the case is closed');
+    const original = problem(409, 'conflict', message('detail.closed', { what: 'case' }));
     expect(toProblem(original)).toBe(original);
   });
 
@@ -44,13 +46,13 @@ describe('toProblem', () => {
       body: '{"description":}',
     });
     const p = toProblem(parseFailed);
-    expect(p).toMatchObject({ status: 400, kind: 'bad_request', message: 'the body is not valid JSON' });
-    expect(p.errors).toEqual([{ field: 'body', message: 'the body is not valid JSON' }]);
+    expect(p).toMatchObject({ status: 400, kind: 'bad_request', detail: { key: 'detail.bodyNotJson' } });
+    expect(p.errors).toEqual([{ field: 'body', message: { key: 'detail.bodyNotJson' } }]);
   });
 
-  it('answers 400 with the message for another client error of the body parser', () => {
+  it('answers 400 for another client error of the body parser, without its English message', () => {
     const p = toProblem(Object.assign(new Error('request aborted'), { status: 400, type: 'request.aborted' }));
-    expect(p).toMatchObject({ status: 400, kind: 'bad_request', message: 'request aborted' });
+    expect(p).toMatchObject({ status: 400, kind: 'bad_request', detail: { key: 'detail.badRequest' } });
     expect(fieldsOf(p)).toEqual(['body']);
   });
 
@@ -61,7 +63,7 @@ describe('toProblem', () => {
 
   it('answers 415 for an unsupported content type', () => {
     const p = toProblem(Object.assign(new Error('unsupported charset "KOI8-R"'), { status: 415, type: 'charset.unsupported' }));
-    expect(p).toMatchObject({ status: 415, kind: 'unsupported_media_type', message: 'unsupported charset "KOI8-R"' });
+    expect(p).toMatchObject({ status: 415, kind: 'unsupported_media_type', detail: { key: 'detail.unsupportedMediaType' } });
   });
 
   it.each([
@@ -93,9 +95,9 @@ describe('toProblem', () => {
   it('answers 500 for an unknown error, keeping it as the cause but not in the detail', () => {
     const bug = new TypeError("Cannot read properties of undefined (reading 'ladder')");
     const p = toProblem(bug);
-    expect(p).toMatchObject({ status: 500, kind: 'internal', message: 'unexpected error' });
+    expect(p).toMatchObject({ status: 500, kind: 'internal', detail: { key: 'detail.unexpected' } });
     expect(p.cause).toBe(bug);
-    expect(p.message).not.toContain('ladder');
+    expect(JSON.stringify(problemDocument(p, 'en', 'UTC'))).not.toContain('ladder');
   });
 
   it('treats a server-side HTTP status as 500, not as the client’s fault', () => {
@@ -130,12 +132,12 @@ describe('validationProblem and parseOr400', () => {
     const p = validationProblem(result.error!, 'body');
     expect(p).toMatchObject({ status: 400, kind: 'bad_request' });
     expect(fieldsOf(p).sort()).toEqual(['body.category', 'body.location.lat', 'body.location.lng', 'body.photos.1']);
-    for (const field of fieldsOf(p)) expect(p.message).toContain(`${field}: `);
+    for (const field of fieldsOf(p)) expect(p.detail.values?.fields).toContain(field);
   });
 
   it('answers 422 "validation" when asked', () => {
     const p = validationProblem(z.object({ rating: z.number().max(5) }).safeParse({ rating: 9 }).error!, 'body', 422);
-    expect(p).toMatchObject({ status: 422, kind: 'validation', errors: [{ field: 'body.rating', message: expect.any(String) as string }] });
+    expect(p).toMatchObject({ status: 422, kind: 'validation', errors: [{ field: 'body.rating', issue: expect.objectContaining({ code: 'too_big' }) as unknown }] });
   });
 
   it('names the query or the whole object when the path is empty', () => {
@@ -176,13 +178,13 @@ describe('sendProblem', () => {
         return res;
       },
     };
-    const req = { acceptsLanguages: () => language };
+    const req = { acceptsLanguages: () => language, get: () => (language === false ? undefined : language), app: { locals: {} } };
     return { req: req as unknown as Request, res: res as unknown as Response, sent };
   }
 
   it('writes problem+json with a title in the caller’s language, the field errors and the headers', () => {
     const { req, res, sent } = fakeExchange('en');
-    const p = validationProblem(z.object({ category: z.string() }).safeParse({}).error!, 'body');
+    const p = validationProblem(z.object({ category: z.string() }).safeParse({}, { reportInput: true }).error!, 'body');
     sendProblem(req, res, p);
     expect(sent.status).toBe(400);
     expect(sent.type).toBe('application/problem+json');
@@ -190,8 +192,8 @@ describe('sendProblem', () => {
       type: 'urn:gridflow:problem:bad_request',
       title: 'Bad request',
       status: 400,
-      detail: p.message,
-      errors: [{ field: 'body.category', message: expect.any(String) as string }],
+      detail: 'These fields are wrong: body.category',
+      errors: [{ field: 'body.category', message: 'Invalid input: expected string, received undefined' }],
     });
   });
 
@@ -202,5 +204,42 @@ describe('sendProblem', () => {
     expect(sent.headers).toEqual({ 'Retry-After': '5' });
     expect(JSON.parse(sent.body!)).toMatchObject({ title: '服务暂不可用', status: 503 });
     expect(JSON.parse(sent.body!)).not.toHaveProperty('errors');
+  });
+});
+
+describe('problemDocument: every word from the catalogs, in the caller\'s language', () => {
+  it('words zod\'s own issues in Chinese or English, never leaking the input', () => {
+    const schema = z.strictObject({ rating: z.number().max(5), name: z.string() });
+    let caught: ProblemError | undefined;
+    try {
+      parseOr400(schema, { rating: 9, name: 7, secret: 'x' }, 'body');
+    } catch (error) {
+      caught = error as ProblemError;
+    }
+    const zh = problemDocument(caught!, 'zh-CN', 'Asia/Shanghai');
+    expect(zh.detail).toBe('以下字段有误：body.rating, body.name, body');
+    expect(zh.errors).toEqual([
+      { field: 'body.rating', message: '数值过大：期望 number <=5' },
+      { field: 'body.name', message: '无效输入：期望 string，实际接收 数字' },
+      { field: 'body', message: '出现未知的键(key): "secret"' },
+    ]);
+    const en = problemDocument(caught!, 'en', 'Asia/Shanghai');
+    expect(en.errors?.[1]).toEqual({ field: 'body.name', message: 'Invalid input: expected string, received number' });
+    expect(JSON.stringify(en)).not.toContain('"x"');
+  });
+
+  it('translates messages our schemas word as catalog keys', () => {
+    const schema = z.object({ note: z.string().min(1, 'field.notEmpty') });
+    const p = validationProblem(schema.safeParse({ note: '' }).error!, 'body');
+    expect(problemDocument(p, 'zh-CN', 'UTC').errors).toEqual([{ field: 'body.note', message: '不能为空' }]);
+    expect(problemDocument(p, 'en', 'UTC').errors).toEqual([{ field: 'body.note', message: 'must not be empty' }]);
+  });
+
+  it('nests translated enum names and shows instants in the city\'s local time', () => {
+    const p = problem(409, 'conflict', message('refusal.caseWrongStatus', { action: 'resolve', status: 'waiting_info' }));
+    expect(problemDocument(p, 'zh-CN', 'UTC').detail).toBe('工单处于“待补充信息”状态，不能办结');
+    expect(problemDocument(p, 'en', 'UTC').detail).toBe('Cannot resolve a case that is waiting for information');
+    const closed = problem(409, 'conflict', message('refusal.judicialWindowClosed', { closesAt: '2026-03-01T15:59:59.000Z' }));
+    expect(problemDocument(closed, 'zh-CN', 'Asia/Shanghai').detail).toBe('司法确认申请期限已于 2026-03-01 23:59 (UTC+8) 届满');
   });
 });

@@ -3,6 +3,7 @@
  * which stage, the timers of each stage, the statutory end of the judicial window, and the
  * closing referral record.
  */
+import { translator } from '../../src/i18n';
 import type { Actor } from '../../src/domain/case-model';
 import {
   FINAL_MEDIATION_STAGES,
@@ -90,7 +91,11 @@ const inSessions = (overrides: Partial<MediationState> = {}) =>
     ...overrides,
   });
 
-const check = (state: MediationState, action: MediationAction, actor: Actor, nowMs = T0) => checkMediationAction(state, { action, actor }, nowMs);
+/** The refusal with its English wording as `reason`, so the tests read like the rules. */
+const check = (state: MediationState, action: MediationAction, actor: Actor, nowMs = T0) => {
+  const refusal = checkMediationAction(state, { action, actor }, nowMs);
+  return refusal && { ...refusal, reason: translator('en')(refusal.key, refusal.values) };
+};
 
 describe('mediationInputFor', () => {
   test('starts at the community committee with each rung’s mediators, the parties numbered and the policy in milliseconds', () => {
@@ -196,7 +201,7 @@ describe('checkMediationAction', () => {
     const agreement = { terms: '李四赔偿张三 2000 元', performanceDeadline: new Date(T0 + 10 * DAY).toISOString(), documentRef: 'TJ-2026-001' };
     expect(check(state, { type: 'record_outcome', outcome: 'agreement', agreement }, mediator, T0 + DAY)).toBeUndefined();
     expect(check(state, { type: 'record_outcome', outcome: 'agreement', agreement: { ...agreement, performanceDeadline: new Date(T0).toISOString() } }, mediator, T0 + DAY)).toMatchObject({ code: 'conflict' });
-    expect(check(inSessions(), adjourned, mediator)).toMatchObject({ code: 'conflict', reason: expect.stringContaining('no session') });
+    expect(check(inSessions(), adjourned, mediator)).toMatchObject({ code: 'conflict', reason: expect.stringContaining('No session') });
   });
 
   test('a supervisor extends the time limit once; a mediator cannot', () => {

@@ -2,6 +2,7 @@
  * The unit tree of the demo city (Changxing Island): ancestry, scope, escalation ladders,
  * supervisors, and routing a request to its grid by grid id, location or address.
  */
+import { translator } from '../../src/i18n';
 import { DEFAULT_CONFIG_PATH, loadConfig, parseConfig } from '../../src/config/load';
 import { OrgTree, type RequestPlace } from '../../src/domain/org-tree';
 
@@ -11,7 +12,7 @@ const org = new OrgTree(config.units, config.staff);
 /** The grid id a place routes to, or the failure's field and reason. */
 function routeOf(tree: OrgTree, place: RequestPlace): { gridId: string } | { field: string; reason: string } {
   const result = tree.route(place);
-  return 'grid' in result ? { gridId: result.grid.id } : { field: result.failure.field, reason: result.failure.reason };
+  return 'grid' in result ? { gridId: result.grid.id } : { field: result.failure.field, reason: translator('en')(result.failure.key, result.failure.values) };
 }
 
 describe('ancestry and scope', () => {

@@ -7,6 +7,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { toProblem } from '../errors';
+import { problemDocument } from '../problem-document';
 import { formatOfPath, sendDocument } from './format';
 
 /** One entry of an errors document; `code` is the HTTP status. */
@@ -38,7 +39,9 @@ export function toOpen311Error(error: unknown): Open311Error {
   if (error instanceof Open311Error) return error;
   const p = toProblem(error);
   const status = p.status >= 500 || p.status === 403 || p.status === 404 ? p.status : 400;
-  const descriptions = p.errors && p.errors.length > 0 ? p.errors.map((e) => `${e.field}: ${e.message}`) : [p.message];
+  // Open311 descriptions are for the integrating developer: the English catalog's words.
+  const document = problemDocument(p, 'en', 'UTC');
+  const descriptions = document.errors && document.errors.length > 0 ? document.errors.map((e) => `${e.field}: ${e.message}`) : [document.detail];
   return new Open311Error(
     status,
     descriptions.map((description) => ({ code: status, description })),

@@ -24,6 +24,7 @@ import { serviceRequestEntry, w3cTime, type PresentContext } from './requests';
 import { attributeAnswersOf, bodyRecord, listRequestsSchema, postRequestSchema } from './schemas';
 import { localName, open311Services, serviceAttributes, serviceDefinition, serviceEntry } from './services';
 import type { ApiDeps } from '../app';
+import { issueText } from '../problem-document';
 import { caseDescriptionOf, gridOf, submitBodyOf } from './submission';
 
 /** What the Open311 routes need: the same dependencies as the rest of the API, and the intake limits (src/api/rate-limit.ts). */
@@ -116,7 +117,7 @@ export function open311Routes(deps: Open311Deps): Router {
     if (!integration) throw open311Error(403, 'invalid api_key');
 
     const parsed = postRequestSchema.safeParse(body);
-    if (!parsed.success) throw open311Error(400, ...parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`));
+    if (!parsed.success) throw open311Error(400, ...parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issueText(issue, 'en')}`));
     const args = parsed.data;
     if (args.service_code === undefined) throw open311Error(400, 'service_code was not provided');
     const category = serviceOr404(args.service_code);
@@ -129,7 +130,7 @@ export function open311Routes(deps: Open311Deps): Router {
 
     const idempotencyKey = req.get('idempotency-key');
     const keyCheck = idempotencyKey === undefined ? undefined : idempotencyKeySchema.safeParse(idempotencyKey);
-    if (keyCheck && !keyCheck.success) throw open311Error(400, `Idempotency-Key: ${keyCheck.error.issues[0]?.message ?? 'invalid'}`);
+    if (keyCheck && !keyCheck.success) throw open311Error(400, `Idempotency-Key: ${keyCheck.error.issues[0] ? issueText(keyCheck.error.issues[0], 'en') : 'invalid'}`);
     // The choices of a multivaluelist are a set: a retry may list them in another order.
     const choices = Object.fromEntries(Object.entries(sent.answers).map(([code, value]) => [code, Array.isArray(value) ? [...value].sort() : value]));
     const principal: Principal = { kind: 'integration', integration };
@@ -203,7 +204,7 @@ export function open311Routes(deps: Open311Deps): Router {
 
   router.get('/requests.:format', async (req, res) => {
     const parsed = listRequestsSchema.safeParse(req.query);
-    if (!parsed.success) throw open311Error(400, ...parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+    if (!parsed.success) throw open311Error(400, ...parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issueText(issue, 'en')}`));
     const args = parsed.data;
     const ctx = presentContext(req);
     // The spec: a list of ids overrides every other argument.

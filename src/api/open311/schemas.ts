@@ -18,10 +18,10 @@ function blankToUndefined(value: unknown): unknown {
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 
 /** Free text people type: bounded, no control characters, no HTML. */
-const plainText = (max: number) => freeText(max).refine((text) => !containsHtml(text), 'must not contain HTML');
+const plainText = (max: number) => freeText(max).refine((text) => !containsHtml(text), 'field.noHtml');
 
 /** Identifiers a client chooses (device, account, jurisdiction): printable, bounded. */
-const clientId = freeText(200).refine((text) => !/[<>\r\n]/.test(text), 'must be one line of plain text');
+const clientId = freeText(200).refine((text) => !/[<>\r\n]/.test(text), 'field.oneLine');
 
 /** `POST requests.{format}` arguments (api_key and attributes are read separately). */
 export const postRequestSchema = z.object({
@@ -39,7 +39,7 @@ export const postRequestSchema = z.object({
   // Normalised to E.164 like every resident's phone.
   phone: z.preprocess(blankToUndefined, reporterSchema.shape.phone),
   description: optional(plainText(MAX_DESCRIPTION_LENGTH)),
-  media_url: optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000)),
+  media_url: optional(z.url({ protocol: /^https?$/, error: 'field.httpUrl' }).max(2000)),
 });
 /** Validated `POST requests` arguments. */
 export type PostRequestArgs = z.infer<typeof postRequestSchema>;
@@ -91,7 +91,7 @@ const listArgument = z.preprocess(
       .flatMap((item) => item.split(','))
       .map((item) => item.trim())
       .filter((item) => item !== ''),
-  z.array(z.string().max(64)).max(100, 'at most 100 values'),
+  z.array(z.string().max(64)).max(100, 'field.tooManyValues'),
 );
 
 /** `GET requests.{format}` arguments; dates are parsed by the window logic. */

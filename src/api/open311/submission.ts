@@ -4,8 +4,9 @@
  */
 import type { TFunction } from 'i18next';
 import type { Reporter } from '../../domain/case-model';
-import type { OrgTree } from '../../domain/org-tree';
+import type { OrgTree, RoutingFailure } from '../../domain/org-tree';
 import type { Locale } from '../../domain/vocabulary';
+import { translator } from '../../i18n';
 import type { SubmitCaseBody } from '../schemas/cases';
 import type { AnsweredAttribute } from './attributes';
 import type { PostRequestArgs } from './schemas';
@@ -64,14 +65,19 @@ export function gridOf(org: OrgTree, args: PostRequestArgs): { gridId: string } 
   if (hasPosition) {
     const routed = org.route({ location: { lat: args.lat!, lng: args.long! } });
     if ('grid' in routed) return { gridId: routed.grid.id };
-    errors.push(`lat, long: ${routed.failure.reason}`);
+    errors.push(`lat, long: ${developerText(routed.failure)}`);
   }
   if (args.address_string !== undefined) {
     const routed = org.route({ address: args.address_string });
     if ('grid' in routed) return { gridId: routed.grid.id };
-    errors.push(`address_string: ${routed.failure.reason}`);
+    errors.push(`address_string: ${developerText(routed.failure)}`);
   }
   return { errors };
+}
+
+/** Open311 error descriptions are for the integrating developer: the English catalog's words. */
+function developerText(failure: RoutingFailure): string {
+  return translator('en')(failure.key, failure.values);
 }
 
 /** The case submission for `gridId`. */

@@ -15,7 +15,8 @@ import { caseActionUpdate, caseWorkflowId, getCaseQuery } from '../../workflows/
 import { actorOf, caseTokenFor, isValidCaseToken, requireCaller, requireStaff, type Principal } from '../auth';
 import { buildCaseInput, callerKey, caseIdForIdempotencyKey, newCaseId } from '../case-intake';
 import { idempotencyKeySchema, requestHashOf, startOrReplayCase } from '../case-submission';
-import { parseOr400, problem } from '../errors';
+import { message } from '../../i18n/message';
+import { fieldProblem, parseOr400, problem } from '../errors';
 import { residentCaseView, staffCaseView } from '../presenters/case';
 import { caseActionSchema, caseListQuerySchema, feedbackSchema, submitCaseSchema } from '../schemas/cases';
 import { scopedUnit, staffCanSeeCase } from '../scope';
@@ -41,8 +42,8 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
     const principal = req.principal ?? { kind: 'anonymous' as const };
     if (principal.kind === 'anonymous') {
       const token = req.get('x-case-token');
-      if (token === undefined) throw problem(401, 'unauthorized', 'send a Bearer token, an X-API-Key or the X-Case-Token of this case');
-      if (!isValidCaseToken(deps.authSecret, id, token)) throw problem(403, 'forbidden', 'the case token does not match this case');
+      if (token === undefined) throw problem(401, 'unauthorized', message('detail.caseTokenMissing'));
+      if (!isValidCaseToken(deps.authSecret, id, token)) throw problem(403, 'forbidden', message('detail.caseTokenMismatch'));
     }
     let state: CaseState;
     try {
@@ -51,10 +52,10 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
       throw caseMessageProblem(error);
     }
     if (principal.kind === 'staff' && !staffCanSeeCase(principal.staff, state)) {
-      throw problem(403, 'forbidden', 'the case is outside your unit');
+      throw problem(403, 'forbidden', message('detail.caseOutOfScope'));
     }
     if (principal.kind === 'integration' && !(state.submittedBy.kind === 'integration' && state.submittedBy.id === principal.integration.id)) {
-      throw problem(403, 'forbidden', 'the case was submitted through another integration');
+      throw problem(403, 'forbidden', message('detail.caseOtherIntegration'));
     }
     return { state, principal };
   }
@@ -90,7 +91,7 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
     const locale = toLocale(body.lang ?? (req.acceptsLanguages('zh-CN', 'zh', 'en') || undefined), config.city.defaultLocale);
     const input = buildCaseInput({ config, org }, body, actorOf(principal), caseId, deps.now(), locale);
     const start = await startOrReplayCase({ client, taskQueue: deps.taskQueue, input, requestHash: requestHashOf(body) });
-    if (start.kind === 'conflict') throw problem(409, 'conflict', 'this Idempotency-Key was already used for a different request');
+    if (start.kind === 'conflict') throw problem(409, 'conflict', message('detail.idempotencyConflict'));
     res.status(201).location(`/api/v1/cases/${caseId}`);
     if (start.kind === 'replayed') {
       const state = await client.workflow.getHandle(caseWorkflowId(caseId)).query(getCaseQuery);
@@ -131,10 +132,10 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
     if (action.type === 'reassign') {
       const staff = requireStaff(req);
       const assignee = org.staff(action.assigneeId);
-      if (!assignee) throw problem(422, 'validation', `body.assigneeId: unknown staff "${action.assigneeId}"`, [{ field: 'body.assigneeId', message: 'unknown staff' }]);
+      if (!assignee) throw fieldProblem('body.assigneeId', 'field.unknownStaff');
       const scope = staff.role === 'admin' ? org.root.id : staff.unit;
       if (!org.isWithin(assignee.unit, scope)) {
-        throw problem(422, 'validation', `body.assigneeId: "${assignee.id}" is outside your unit`, [{ field: 'body.assigneeId', message: 'outside your unit' }]);
+        throw fieldProblem('body.assigneeId', 'field.outsideUnit');
       }
     }
     res.json(

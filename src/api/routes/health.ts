@@ -3,6 +3,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
+import { message } from '../../i18n/message';
 import { ProblemError, sendProblem } from '../errors';
 
 export function healthRoutes(client: Client): Router {
@@ -15,7 +16,7 @@ export function healthRoutes(client: Client): Router {
       await client.connection.withDeadline(Date.now() + 2_000, () => client.workflowService.getSystemInfo({}));
       res.json({ status: 'ready', temporal: 'ok' });
     } catch (error) {
-      sendProblem(req, res, new ProblemError(503, 'unavailable', `Temporal is not reachable: ${(error as Error).message}`, undefined, { 'Retry-After': '5' }));
+      sendProblem(req, res, new ProblemError(503, 'unavailable', message('detail.temporalUnavailable'), undefined, { 'Retry-After': '5' }, { cause: error }));
     }
   });
   return router;

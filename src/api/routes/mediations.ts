@@ -12,7 +12,8 @@ import type { OrgTree } from '../../domain/org-tree';
 import type { mediationWorkflow } from '../../workflows/mediation';
 import { getMediationQuery, mediationActionUpdate, mediationWorkflowId } from '../../workflows/mediation-definitions';
 import { actorOf, requireCaller, type Principal } from '../auth';
-import { parseOr400, problem, type ProblemError } from '../errors';
+import { message } from '../../i18n/message';
+import { fieldProblem, parseOr400, problem, type ProblemError } from '../errors';
 import { mediationView } from '../presenters/mediation';
 import { mediationActionSchema, mediationIdParam, type MediationActionBody } from '../schemas/mediations';
 import { messageProblem } from '../temporal-errors';
@@ -45,7 +46,6 @@ function revealsContact(caller: Caller, state: MediationState): boolean {
   return caller.staff.role === 'admin' || caller.staff.role === 'supervisor' || caller.staff.id === state.mediatorId;
 }
 
-const unprocessable = (field: string, message: string) => problem(422, 'validation', `${field}: ${message}`, [{ field, message }]);
 
 export function mediationRoutes(deps: MediationRoutesDeps): Router {
   const { client, org } = deps;
@@ -61,7 +61,7 @@ export function mediationRoutes(deps: MediationRoutesDeps): Router {
     } catch (error) {
       throw mediationMessageProblem(error);
     }
-    if (!canSee(caller, state)) throw problem(403, 'forbidden', 'the mediation is outside your unit');
+    if (!canSee(caller, state)) throw problem(403, 'forbidden', message('detail.mediationOutOfScope'));
     return { caller, id, state };
   }
 
@@ -71,17 +71,17 @@ export function mediationRoutes(deps: MediationRoutesDeps): Router {
    */
   function toAction(body: MediationActionBody, state: MediationState): MediationAction {
     if ('partyId' in body && !state.parties.some((party) => party.id === body.partyId)) {
-      throw unprocessable('body.partyId', `the mediation has no party "${body.partyId}"`);
+      throw fieldProblem('body.partyId', 'field.noSuchParty', { partyId: body.partyId });
     }
     const nowMs = deps.now().getTime();
     const ahead = (field: string, at: string) => {
-      if (Date.parse(at) <= nowMs) throw unprocessable(field, 'must be in the future');
+      if (Date.parse(at) <= nowMs) throw fieldProblem(field, 'field.notFuture');
     };
     switch (body.type) {
       case 'assign_mediator': {
         const { mediatorId, ...rest } = body;
         const mediator = org.staff(mediatorId);
-        if (!mediator) throw unprocessable('body.mediatorId', `unknown staff "${mediatorId}"`);
+        if (!mediator) throw fieldProblem('body.mediatorId', 'field.unknownStaff');
         return { ...rest, mediator: { id: mediator.id, role: mediator.role, unitId: mediator.unit } };
       }
       case 'schedule_session':

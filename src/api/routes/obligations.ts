@@ -10,7 +10,8 @@ import type { OrgTree } from '../../domain/org-tree';
 import type { obligationWorkflow } from '../../workflows/obligation';
 import { changeObligeeUpdate, endObligationUpdate, getObligationQuery, logContactUpdate } from '../../workflows/obligation-definitions';
 import { actorOf, requireStaff } from '../auth';
-import { parseOr400, problem } from '../errors';
+import { message } from '../../i18n/message';
+import { fieldProblem, parseOr400, problem } from '../errors';
 import { complianceBy, listObligations, OBLIGATION_WORKFLOW_TYPE } from '../obligation-visibility';
 import {
   changeObligeeSchema,
@@ -51,7 +52,7 @@ export function obligationRoutes(deps: ObligationRoutesDeps): Router {
     }
     const scope = scopeOf(staff);
     if (state.obligeeId !== staff.id && !org.isWithin(state.unitId, scope) && !org.isWithin(state.obligeeUnitId, scope)) {
-      throw problem(403, 'forbidden', 'the obligation is outside your unit');
+      throw problem(403, 'forbidden', message('detail.obligationOutOfScope'));
     }
     return { staff, id, state };
   }
@@ -66,14 +67,14 @@ export function obligationRoutes(deps: ObligationRoutesDeps): Router {
 
   router.post('/obligations', async (req, res) => {
     const staff = requireStaff(req);
-    if (!isSupervisor(staff)) throw problem(403, 'forbidden', 'only supervisors create obligations');
+    if (!isSupervisor(staff)) throw problem(403, 'forbidden', message('detail.supervisorsCreateObligations'));
     const body = parseOr400(createObligationSchema, req.body, 'body');
     const obligee = org.staff(body.obligeeId);
-    if (!obligee) throw problem(422, 'validation', `body.obligeeId: unknown staff "${body.obligeeId}"`, [{ field: 'body.obligeeId', message: 'unknown staff' }]);
-    if (!org.unit(body.unitId)) throw problem(422, 'validation', `body.unitId: unknown unit "${body.unitId}"`, [{ field: 'body.unitId', message: 'unknown unit' }]);
+    if (!obligee) throw fieldProblem('body.obligeeId', 'field.unknownStaff');
+    if (!org.unit(body.unitId)) throw fieldProblem('body.unitId', 'field.unknownUnit');
     const scope = scopeOf(staff);
     if (!org.isWithin(body.unitId, scope) || !org.isWithin(obligee.unit, scope)) {
-      throw problem(403, 'forbidden', 'the obligee and the unit must both be in your scope');
+      throw problem(403, 'forbidden', message('detail.obligationScopeBoth'));
     }
     const input = obligationInputFor(config, org, body, deps.now());
     try {
@@ -85,7 +86,7 @@ export function obligationRoutes(deps: ObligationRoutesDeps): Router {
       });
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) {
-        throw problem(409, 'conflict', `an obligation for ${obligee.id} to contact ${body.unitId} every ${body.period} already exists: ${input.obligationId}`);
+        throw problem(409, 'conflict', message('detail.obligationExists', { obligee: obligee.id, unit: body.unitId, period: body.period, id: input.obligationId }));
       }
       throw error;
     }
@@ -135,8 +136,8 @@ export function obligationRoutes(deps: ObligationRoutesDeps): Router {
     const { staff, id } = await readObligation(req);
     const body = parseOr400(changeObligeeSchema, req.body, 'body');
     const successor = org.staff(body.obligeeId);
-    if (!successor) throw problem(422, 'validation', `body.obligeeId: unknown staff "${body.obligeeId}"`, [{ field: 'body.obligeeId', message: 'unknown staff' }]);
-    if (!org.isWithin(successor.unit, scopeOf(staff))) throw problem(403, 'forbidden', 'the new obligee is outside your unit');
+    if (!successor) throw fieldProblem('body.obligeeId', 'field.unknownStaff');
+    if (!org.isWithin(successor.unit, scopeOf(staff))) throw problem(403, 'forbidden', message('detail.newObligeeOutOfScope'));
     const state = await update(() =>
       handle(id).executeUpdate(changeObligeeUpdate, { args: [{ obligeeId: successor.id, obligeeUnitId: successor.unit, reason: body.reason, actor: actorOf({ kind: 'staff', staff }) }] }),
     );

@@ -17,7 +17,7 @@ export const phoneSchema = z
   .max(32)
   .transform((value, ctx) => {
     const e164 = normalizePhone(value);
-    if (!e164) ctx.addIssue({ code: 'custom', message: 'must be a valid phone number (a mainland mobile such as 13812345678, or E.164 such as +85291234567)' });
+    if (!e164) ctx.addIssue({ code: 'custom', message: 'field.phone' });
     return e164 ?? value;
   })
   .meta({ description: 'Normalised to E.164; shown masked to staff who need not call', example: '13812345678' });
@@ -33,7 +33,7 @@ export const reporterSchema = z
 /** A party to a dispute (applicant, respondent, third party). */
 export const partySchema = z
   .strictObject({
-    name: freeText(100).min(1, 'must not be empty'),
+    name: freeText(100).min(1, 'field.notEmpty'),
     role: z.enum(PARTY_ROLES),
     phone: phoneSchema.optional(),
     email: z.email().max(254).optional().meta({ description: 'Where mediation reminders go' }),
@@ -48,7 +48,7 @@ export const submitCaseSchema = z
     category: z.string().min(1).max(64).meta({ description: 'Category id from GET /categories', example: 'road_repair' }),
     priority: priorityParam.optional().meta({ description: "Defaults to the category's default priority" }),
     title: freeText(200).optional(),
-    description: freeText(MAX_DESCRIPTION_LENGTH).min(1, 'must not be empty'),
+    description: freeText(MAX_DESCRIPTION_LENGTH).min(1, 'field.notEmpty'),
     gridId: unitIdParam.optional().meta({ description: 'The grid, when the caller knows it' }),
     location: z
       .strictObject({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) })
@@ -75,7 +75,7 @@ export const caseSubmittedSchema = z
   .meta({ id: 'CaseSubmitted' });
 
 const note = freeText(MAX_NOTE_LENGTH);
-const requiredNote = note.min(1, 'must not be empty');
+const requiredNote = note.min(1, 'field.notEmpty');
 
 /** `POST /cases/:id/actions` bodies, one shape per action type. */
 export const caseActionSchema = z

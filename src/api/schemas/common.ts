@@ -14,7 +14,7 @@ export const problemSchema = z
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 
-export const unitIdParam = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a unit id');
+export const unitIdParam = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'field.unitId');
 export const levelParam = z.enum(LEVELS);
 export const priorityParam = z.enum(PRIORITIES);
 
@@ -33,7 +33,7 @@ export function freeText(max: number) {
   return z
     .string()
     .max(max, `must be at most ${max} characters`)
-    .refine((text) => !CONTROL_CHARACTERS.test(text), 'must not contain control characters');
+    .refine((text) => !CONTROL_CHARACTERS.test(text), 'field.noControlChars');
 }
 
 /** Standard problem responses for the OpenAPI document. */

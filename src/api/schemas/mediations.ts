@@ -12,17 +12,17 @@ export const MAX_TERMS_LENGTH = 8000;
 
 export const mediationIdParam = z
   .string()
-  .regex(/^m-[a-z0-9][a-z0-9_-]{0,80}$/, 'must be a mediation id such as m-abcdefgh23456789')
+  .regex(/^m-[a-z0-9][a-z0-9_-]{0,80}$/, 'field.mediationId')
   .meta({ example: 'm-abcdefgh23456789' });
 
-const partyId = z.string().regex(/^p[1-9][0-9]{0,2}$/, 'must be a party id such as p1');
+const partyId = z.string().regex(/^p[1-9][0-9]{0,2}$/, 'field.partyId');
 const note = freeText(MAX_NOTE_LENGTH);
-const requiredNote = note.min(1, 'must not be empty');
-const documentRef = freeText(100).min(1, 'must not be empty').meta({ description: 'Number of the document (调解笔录, 协议书, 告知书 ...)', example: '三堂调字〔2026〕第12号' });
+const requiredNote = note.min(1, 'field.notEmpty');
+const documentRef = freeText(100).min(1, 'field.notEmpty').meta({ description: 'Number of the document (调解笔录, 协议书, 告知书 ...)', example: '三堂调字〔2026〕第12号' });
 
 const referralFields = {
   to: z.enum(REFERRAL_TARGETS),
-  body: freeText(200).min(1, 'must not be empty').meta({ description: 'The court, arbitration commission or body by name', example: '大连市金州区人民法院' }),
+  body: freeText(200).min(1, 'field.notEmpty').meta({ description: 'The court, arbitration commission or body by name', example: '大连市金州区人民法院' }),
   reason: requiredNote,
   documentRef: documentRef.optional(),
 };
@@ -38,7 +38,7 @@ export const mediationActionSchema = z
       referralNote: note.optional().meta({ description: 'On a refusal: what the parties were told about other remedies' }),
     }),
     z.strictObject({ type: z.literal('assign_mediator'), mediatorId: unitIdParam.meta({ description: 'Staff id of a mediator of the committee holding the dispute' }), note: note.optional() }),
-    z.strictObject({ type: z.literal('schedule_session'), at: isoInstant, place: freeText(200).min(1, 'must not be empty'), note: note.optional() }),
+    z.strictObject({ type: z.literal('schedule_session'), at: isoInstant, place: freeText(200).min(1, 'field.notEmpty'), note: note.optional() }),
     z
       .strictObject({
         type: z.literal('record_outcome'),
@@ -46,13 +46,13 @@ export const mediationActionSchema = z
         note: note.optional(),
         documentRef: documentRef.optional().meta({ description: 'The session record (调解笔录)' }),
         agreement: z
-          .strictObject({ terms: freeText(MAX_TERMS_LENGTH).min(1, 'must not be empty'), performanceDeadline: isoInstant, documentRef })
+          .strictObject({ terms: freeText(MAX_TERMS_LENGTH).min(1, 'field.notEmpty'), performanceDeadline: isoInstant, documentRef })
           .optional()
           .meta({ description: 'Required with outcome `agreement`, and only then' }),
       })
       .refine((body) => (body.outcome === 'agreement') === (body.agreement !== undefined), {
         path: ['agreement'],
-        message: 'an agreement outcome needs the agreement, and only it',
+        message: 'field.agreementWithOutcome',
       }),
     z.strictObject({ type: z.literal('sign'), partyId, note: note.optional() }),
     z.strictObject({ type: z.literal('extend'), reason: requiredNote }),
@@ -67,8 +67,8 @@ export const mediationActionSchema = z
         note: note.optional(),
         documentRef: documentRef.optional(),
       })
-      .refine((body) => (body.honoured ? body.next === undefined : body.next !== undefined), { path: ['next'], message: 'a breach needs next (reopen or refer); an honoured agreement none' })
-      .refine((body) => (body.next === 'refer') === (body.referral !== undefined), { path: ['referral'], message: 'required with next = refer, and only then' }),
+      .refine((body) => (body.honoured ? body.next === undefined : body.next !== undefined), { path: ['next'], message: 'field.breachNext' })
+      .refine((body) => (body.next === 'refer') === (body.referral !== undefined), { path: ['referral'], message: 'field.referralWithRefer' }),
     z.strictObject({ type: z.literal('judicial_confirmation'), documentRef, note: note.optional() }),
     z.strictObject({ type: z.literal('withdraw'), partyId, reason: note.optional() }),
     z.strictObject({ type: z.literal('note'), note: requiredNote }),

@@ -35,4 +35,4 @@ export const obligationListQuerySchema = z.strictObject({
 
 export const complianceQuerySchema = z.strictObject({ unit: unitIdParam.optional() });
 
-export const obligationIdParam = z.string().regex(/^o-[a-z0-9_-]{3,200}$/, 'must be an obligation id');
+export const obligationIdParam = z.string().regex(/^o-[a-z0-9_-]{3,200}$/, 'field.obligationId');

@@ -1,0 +1,59 @@
+/**
+ * A ProblemError as the RFC 9457 document a caller reads: title, detail and field messages from
+ * the catalogs in the caller's language, zod's own messages in that language for shape errors,
+ * and instants among the values shown in the city's local time.
+ */
+import type { TFunction } from 'i18next';
+import { z } from 'zod';
+import type { Locale } from '../domain/vocabulary';
+import { translator } from '../i18n';
+import type { Message } from '../i18n/message';
+import { formatLocalTime } from '../notifications/render';
+import type { FieldProblem, ProblemError } from './errors';
+
+export interface ProblemDocument {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: { field: string; message: string }[];
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** zod's messages per catalog language, for issues our schemas did not word themselves. */
+const ZOD_LOCALES: Record<Locale, z.core.$ZodErrorMap> = { 'zh-CN': z.locales.zhCN().localeError, en: z.locales.en().localeError };
+
+/** A catalog message in one language; ISO instants among its values become local times. */
+export function renderMessage(t: TFunction, msg: Message, timeZone: string): string {
+  const values: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(msg.values ?? {})) {
+    values[name] = typeof value === 'string' && ISO_INSTANT.test(value) ? formatLocalTime(value, timeZone) : value;
+  }
+  return t(msg.key, values);
+}
+
+/** One zod issue in one language: our schemas word theirs as catalog keys (`field.…`). */
+export function issueText(issue: z.core.$ZodIssue, locale: Locale, t: TFunction = translator(locale)): string {
+  if (issue.message.startsWith('field.')) return t(issue.message);
+  const worded = ZOD_LOCALES[locale](issue as unknown as z.core.$ZodRawIssue);
+  if (typeof worded === 'string') return worded;
+  return worded?.message ?? issue.message;
+}
+
+function fieldText(error: FieldProblem, t: TFunction, locale: Locale, timeZone: string): string {
+  return 'issue' in error ? issueText(error.issue, locale, t) : renderMessage(t, error.message, timeZone);
+}
+
+/** The document for `p`, in `locale`. */
+export function problemDocument(p: ProblemError, locale: Locale, timeZone: string): ProblemDocument {
+  const t = translator(locale);
+  const errors = p.errors?.map((error) => ({ field: error.field, message: fieldText(error, t, locale, timeZone) }));
+  return {
+    type: `urn:gridflow:problem:${p.kind}`,
+    title: t(`problem.${p.kind}`),
+    status: p.status,
+    detail: renderMessage(t, p.detail, timeZone),
+    ...(errors ? { errors } : {}),
+  };
+}
