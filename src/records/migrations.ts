@@ -1,0 +1,118 @@
+/**
+ * Versioned migrations of the records store, applied in order at start (kysely's Migrator keeps
+ * the applied names in `kysely_migration`). Written with the schema builder and portable types
+ * only, so one list serves SQLite and PostgreSQL. Never edit a migration that has shipped: add one.
+ */
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+/** Migrations by name; names sort in the order they apply. */
+export const RECORDS_MIGRATIONS: Record<string, Migration> = {
+  '0001-events-and-current-state': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('record_events')
+        .addColumn('workflow_id', 'text', (col) => col.notNull())
+        .addColumn('seq', 'integer', (col) => col.notNull())
+        .addColumn('kind', 'text', (col) => col.notNull())
+        .addColumn('type', 'text', (col) => col.notNull())
+        .addColumn('at', 'text', (col) => col.notNull())
+        .addColumn('data', 'text', (col) => col.notNull())
+        .addColumn('state', 'text')
+        .addColumn('recorded_at', 'text', (col) => col.notNull())
+        .addPrimaryKeyConstraint('record_events_pk', ['workflow_id', 'seq'])
+        .execute();
+      await db.schema.createIndex('record_events_kind_type_at').on('record_events').columns(['kind', 'type', 'at']).execute();
+
+      await db.schema
+        .createTable('case_records')
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('status', 'text', (col) => col.notNull())
+        .addColumn('category', 'text', (col) => col.notNull())
+        .addColumn('priority', 'text', (col) => col.notNull())
+        .addColumn('level', 'text', (col) => col.notNull())
+        .addColumn('unit_id', 'text', (col) => col.notNull())
+        .addColumn('grid_id', 'text', (col) => col.notNull())
+        .addColumn('assignee_id', 'text', (col) => col.notNull())
+        .addColumn('submitted_at', 'text', (col) => col.notNull())
+        .addColumn('resolved_at', 'text')
+        .addColumn('closed_at', 'text')
+        .addColumn('within_deadline', 'integer')
+        .addColumn('escalations', 'integer', (col) => col.notNull())
+        .addColumn('reopens', 'integer', (col) => col.notNull())
+        .addColumn('rating', 'integer')
+        .addColumn('overdue', 'integer', (col) => col.notNull())
+        .addColumn('last_seq', 'integer', (col) => col.notNull())
+        .addColumn('state', 'text', (col) => col.notNull())
+        .addColumn('updated_at', 'text', (col) => col.notNull())
+        .addColumn('redacted_at', 'text')
+        .execute();
+      await db.schema.createIndex('case_records_grid_submitted').on('case_records').columns(['grid_id', 'submitted_at']).execute();
+      await db.schema.createIndex('case_records_closed').on('case_records').columns(['closed_at']).execute();
+
+      await db.schema
+        .createTable('mediation_records')
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('case_id', 'text', (col) => col.notNull())
+        .addColumn('stage', 'text', (col) => col.notNull())
+        .addColumn('category', 'text', (col) => col.notNull())
+        .addColumn('level', 'text', (col) => col.notNull())
+        .addColumn('unit_id', 'text', (col) => col.notNull())
+        .addColumn('community_id', 'text', (col) => col.notNull())
+        .addColumn('started_at', 'text', (col) => col.notNull())
+        .addColumn('closed_at', 'text')
+        .addColumn('agreement', 'integer', (col) => col.notNull())
+        .addColumn('breached', 'integer', (col) => col.notNull())
+        .addColumn('escalations', 'integer', (col) => col.notNull())
+        .addColumn('reopens', 'integer', (col) => col.notNull())
+        .addColumn('last_seq', 'integer', (col) => col.notNull())
+        .addColumn('state', 'text', (col) => col.notNull())
+        .addColumn('updated_at', 'text', (col) => col.notNull())
+        .addColumn('redacted_at', 'text')
+        .execute();
+      await db.schema.createIndex('mediation_records_community_started').on('mediation_records').columns(['community_id', 'started_at']).execute();
+
+      await db.schema
+        .createTable('obligation_records')
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('status', 'text', (col) => col.notNull())
+        .addColumn('obligee_id', 'text', (col) => col.notNull())
+        .addColumn('unit_id', 'text', (col) => col.notNull())
+        .addColumn('period', 'text', (col) => col.notNull())
+        .addColumn('times', 'integer', (col) => col.notNull())
+        .addColumn('met_periods', 'integer', (col) => col.notNull())
+        .addColumn('missed_periods', 'integer', (col) => col.notNull())
+        .addColumn('ended_at', 'text')
+        .addColumn('last_seq', 'integer', (col) => col.notNull())
+        .addColumn('state', 'text', (col) => col.notNull())
+        .addColumn('updated_at', 'text', (col) => col.notNull())
+        .execute();
+      await db.schema.createIndex('obligation_records_unit').on('obligation_records').columns(['unit_id']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      for (const table of ['obligation_records', 'mediation_records', 'case_records', 'record_events']) {
+        await db.schema.dropTable(table).ifExists().execute();
+      }
+    },
+  },
+};
+
+/** Serves the list above to kysely's Migrator (no migration files to find at run time). */
+class InCodeMigrations implements MigrationProvider {
+  getMigrations(): Promise<Record<string, Migration>> {
+    return Promise.resolve(RECORDS_MIGRATIONS);
+  }
+}
+
+/**
+ * Applies every migration not yet applied; throws naming the one that failed. `schema` names the
+ * PostgreSQL schema of a store that does not live in `public` (kysely looks for its own tables there).
+ */
+export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new InCodeMigrations(), ...(schema ? { migrationTableSchema: schema } : {}) });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((result) => result.status === 'Error');
+  if (error !== undefined || failed) {
+    throw new Error(`records store migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });
+  }
+  return (results ?? []).map((result) => result.migrationName);
+}

@@ -1,0 +1,93 @@
+/**
+ * The records store's one schema, as kysely sees it. The same tables exist on SQLite and
+ * PostgreSQL (see migrations.ts): times are ISO 8601 UTC text (they sort as they compare), flags
+ * are 0/1 integers and whole states are JSON text, so every query is portable.
+ */
+import type { RecordKind } from './events';
+
+/** One event of one execution; (workflow_id, seq) is the idempotency key. */
+export interface RecordEventsTable {
+  workflow_id: string;
+  seq: number;
+  kind: RecordKind;
+  type: string;
+  at: string;
+  /** The event as JSON. */
+  data: string;
+  /** State of the execution after this event's batch, JSON; set on the last event of a batch. */
+  state: string | null;
+  recorded_at: string;
+}
+
+/** Current state of one case; the columns are what reports filter and count on. */
+export interface CaseRecordsTable {
+  id: string;
+  status: string;
+  category: string;
+  priority: string;
+  level: string;
+  unit_id: string;
+  grid_id: string;
+  assignee_id: string;
+  submitted_at: string;
+  resolved_at: string | null;
+  closed_at: string | null;
+  /** 1/0 for the last resolution's "within its deadline"; null while never resolved. */
+  within_deadline: number | null;
+  escalations: number;
+  reopens: number;
+  rating: number | null;
+  overdue: number;
+  last_seq: number;
+  state: string;
+  updated_at: string;
+  redacted_at: string | null;
+}
+
+/** Current state of one mediation. */
+export interface MediationRecordsTable {
+  id: string;
+  case_id: string;
+  stage: string;
+  category: string;
+  level: string;
+  unit_id: string;
+  /** The community whose committee first held the dispute: its place in the unit tree. */
+  community_id: string;
+  started_at: string;
+  closed_at: string | null;
+  /** 1 once an agreement came into force (signed by all). */
+  agreement: number;
+  /** 1 once a follow-up found the agreement breached. */
+  breached: number;
+  escalations: number;
+  reopens: number;
+  last_seq: number;
+  state: string;
+  updated_at: string;
+  redacted_at: string | null;
+}
+
+/** Current state of one contact obligation. */
+export interface ObligationRecordsTable {
+  id: string;
+  status: string;
+  obligee_id: string;
+  unit_id: string;
+  period: string;
+  times: number;
+  met_periods: number;
+  missed_periods: number;
+  ended_at: string | null;
+  last_seq: number;
+  state: string;
+  updated_at: string;
+}
+
+/** Every table of the store. */
+export interface RecordsDatabase {
+  record_events: RecordEventsTable;
+  case_records: CaseRecordsTable;
+  mediation_records: MediationRecordsTable;
+  obligation_records: ObligationRecordsTable;
+}
