@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import { createActivities } from './activities';
-import { createMailChannel } from './activities/mail';
+import { createChannel } from './notifications/channels';
 import type { Env } from './config/env';
 import type { GridflowConfig } from './config/schema';
 import type { OrgTree } from './domain/org-tree';
@@ -26,7 +26,7 @@ export async function startWorkerProcess(options: {
   logger: Logger;
 }): Promise<RunningWorker> {
   const { env, config, org, target, logger } = options;
-  const channel = createMailChannel({ smtpUrl: options.smtpUrl, from: env.MAIL_FROM });
+  const channel = createChannel(env.NOTIFICATION_CHANNEL, { smtpUrl: options.smtpUrl, mailFrom: env.MAIL_FROM });
   const connection = await connectWorker(target);
   const worker = await createWorker({
     connection,

@@ -8,7 +8,7 @@ import type { GridflowConfig } from '../config/schema';
 import type { NotificationRequest } from '../domain/notification';
 import type { OrgTree } from '../domain/org-tree';
 import type { Locale } from '../domain/vocabulary';
-import { toLocale } from '../i18n';
+import { toLocale, translator } from '../i18n';
 import type { NotificationChannel } from '../notifications/channel';
 import { renderNotification } from '../notifications/render';
 
@@ -26,6 +26,8 @@ interface Recipient {
   key: string;
   address: string;
   name: string;
+  /** For channels that text rather than mail (SMS); from the staff directory. */
+  phone?: string | undefined;
   locale: Locale;
   staff: boolean;
 }
@@ -39,7 +41,7 @@ export function createNotifyActivity(deps: NotifyDeps) {
     if (request.supervisorsOf) for (const person of org.supervisorsOf(request.supervisorsOf)) staffIds.add(person.id);
     const recipients: Recipient[] = [...staffIds].flatMap((id) => {
       const person = org.staff(id);
-      return person ? [{ key: person.id, address: person.email, name: person.name, locale: person.locale, staff: true }] : [];
+      return person ? [{ key: person.id, address: person.email, name: person.name, phone: person.phone, locale: person.locale, staff: true }] : [];
     });
     if (request.resident) {
       recipients.push({
@@ -64,7 +66,7 @@ export function createNotifyActivity(deps: NotifyDeps) {
         const rendered = renderNotification(request, {
           locale: recipient.locale,
           timeZone: config.city.timeZone,
-          recipientName: recipient.name || (recipient.locale === 'zh-CN' ? '居民' : 'resident'),
+          recipientName: recipient.name || translator(recipient.locale)('actor.resident'),
           categoryName: (id) => nameIn(categoryNames.get(id), recipient.locale) ?? id,
           unitName: (id) => nameIn(org.unit(id)?.name, recipient.locale) ?? id,
           staffName: (id) => org.staff(id)?.name ?? id,
@@ -73,12 +75,13 @@ export function createNotifyActivity(deps: NotifyDeps) {
         try {
           await deps.channel.deliver({
             messageId: `<${request.messageId}.${recipient.key}@${deps.messageIdDomain ?? 'gridflow.local'}>`,
-            to: { address: recipient.address, name: recipient.name || undefined },
+            to: { address: recipient.address, name: recipient.name || undefined, phone: recipient.phone },
             ...rendered,
           });
           done.add(recipient.key);
           context?.heartbeat([...done]);
         } catch (error) {
+          // i18n-exempt: the activity's failure, for operators and Temporal's retry log.
           failures.push(`${recipient.key}: ${(error as Error).message}`);
         }
       }

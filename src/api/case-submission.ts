@@ -34,7 +34,7 @@ export interface CaseMemo {
 }
 
 /** An `Idempotency-Key` header: printable ASCII without spaces, as clients generate them. */
-export const idempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+export const idempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'field.idempotencyKey');
 
 /** SHA-256 of a request body as the caller sent it, the fingerprint kept in the memo. */
 export function requestHashOf(body: unknown): string {

@@ -3,6 +3,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { CHANNEL_NAMES } from '../notifications/channels';
 import { ConfigError, describeIssues } from './load';
 
 const envSchema = z.object({
@@ -18,7 +19,9 @@ const envSchema = z.object({
   TEMPORAL_API_KEY: z.string().optional(),
   /** smtp(s)://user:pass@host:port; unset → the embedded SMTP sink writing to data/mail. */
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
-  MAIL_FROM: z.string().default('gridflow <noreply@gridflow.example.org>'),
+  /** How notifications reach people; see src/notifications/channels.ts to add one (SMS, say). */
+  NOTIFICATION_CHANNEL: z.enum(CHANNEL_NAMES).default('mail'),
+  MAIL_FROM: z.string().default('gridflow 网格化服务平台 <noreply@gridflow.example.org>'),
   GRIDFLOW_DATA_DIR: z.string().default('data'),
   GRIDFLOW_CONFIG: z.string().optional(),
   /** HS256 secret for staff tokens and case tokens; at least 32 characters. */

@@ -263,6 +263,8 @@ export const en: Catalog = {
     httpUrl: 'must be an http(s) URL',
     tooManyValues: 'at most 100 values',
     noSuchParty: 'the mediation has no party {{partyId}}',
+    idempotencyKey: 'must be printable ASCII without spaces',
+    caseId: 'must be a case id such as c-abcdefgh23456789',
     notFuture: 'must be in the future',
   },
   problem: {

@@ -264,6 +264,8 @@ export const zhCN = {
     httpUrl: '须为 http(s) 链接',
     tooManyValues: '最多 100 个值',
     noSuchParty: '该调解没有当事人 {{partyId}}',
+    idempotencyKey: '须为不含空格的可打印 ASCII 字符',
+    caseId: '须为工单编号，如 c-abcdefgh23456789',
     notFuture: '必须晚于当前时间',
   },
   problem: {

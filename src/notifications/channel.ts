@@ -7,7 +7,8 @@
 export interface OutgoingMessage {
   /** Globally unique and stable across retries, e.g. `<case-1.3.case_assigned.wang-fang@gridflow>`. */
   messageId: string;
-  to: { address: string; name?: string | undefined };
+  /** `address` is the e-mail address; `phone` (staff only, from the config) is for text-message channels. */
+  to: { address: string; name?: string | undefined; phone?: string | undefined };
   subject: string;
   text: string;
   html: string;

@@ -23,6 +23,9 @@ import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { createWorker } from '../../src/temporal/worker';
 import { bundleWorkflows, installQuietRuntime } from './temporal';
 
+/** The sender, with a Chinese display name as the demo city would configure it. */
+export const MAIL_FROM = '长兴岛网格化服务平台 <noreply@gridflow.test>';
+
 export interface Stack {
   baseUrl: string;
   config: GridflowConfig;
@@ -82,7 +85,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     startSmtpSink(),
     options.bundle ?? bundleWorkflows(),
   ]);
-  const channel = createMailChannel({ smtpUrl: smtp.url, from: 'gridflow <noreply@gridflow.test>' });
+  const channel = createMailChannel({ smtpUrl: smtp.url, from: MAIL_FROM });
   const target = { address: devServer.address, namespace: devServer.namespace };
   const connection: NativeConnection = await connectWorker(target);
   const worker: Worker = await createWorker({

@@ -59,6 +59,15 @@ describe('walking skeleton: HTTP → Temporal → SMTP', () => {
     // User text is escaped in the HTML part, never interpreted.
     expect(mail.html).toContain('&lt;script&gt;');
     expect(mail.html).not.toContain('<script>');
+    // Chinese survives the wire: an RFC 2047 subject, UTF-8 text and HTML parts, Chinese display names.
+    const raw = stack.smtp.messages.find((m) => m.raw.toString('latin1').includes(created.body.id))!.raw.toString('latin1');
+    expect(raw).toMatch(/^Subject: =\?UTF-8\?[BQ]\?/im);
+    expect(raw).toMatch(/^Content-Type: text\/plain; charset=utf-8/im);
+    expect(raw).toMatch(/^Content-Type: text\/html; charset=utf-8/im);
+    expect(mail.from?.value[0]).toEqual({ name: '长兴岛网格化服务平台', address: 'noreply@gridflow.test' });
+    expect(mail.to && !Array.isArray(mail.to) ? mail.to.value[0]?.name : undefined).toBe(gridWorker.name);
+    expect(mail.subject).toMatch(/^【新工单】道路维修（c-[a-z2-7]{16}）$/);
+    expect(mail.html).toContain('路灯坏了，晚上很黑');
 
     const read = await http(stack, 'GET', `/api/v1/cases/${created.body.id}`, { headers: { authorization: `Bearer ${stack.tokenFor(gridWorker.id)}` } });
     expect(read.status).toBe(200);

@@ -1,3 +1,4 @@
+// i18n-exempt-file: GeoReport v2 error descriptions are for the integrating developer, in English.
 /**
  * Checks the `attribute[code]` answers of a submission against the service definition and turns
  * them into lines the grid worker reads in the case description.

@@ -1,3 +1,4 @@
+// i18n-exempt-file: GeoReport v2 error descriptions are for the integrating developer, in English.
 /**
  * `GET requests`: the date window the spec prescribes (at most 90 days, the last 90 by default),
  * selection through Temporal visibility, and the snapshots of what was selected.

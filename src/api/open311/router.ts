@@ -1,3 +1,4 @@
+// i18n-exempt-file: GeoReport v2 error descriptions are for the integrating developer, in English.
 /**
  * Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2), a front door onto the same case
  * workflows as `POST /api/v1/cases`, for the civic apps and hotline systems that already speak

@@ -1,3 +1,4 @@
+// i18n-exempt-file: GeoReport v2 error descriptions are for the integrating developer, in English.
 /**
  * The arguments of GeoReport v2 calls. The spec says an empty optional argument means the same as
  * an absent one, so empty strings are dropped before validation; unknown arguments are ignored,

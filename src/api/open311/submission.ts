@@ -1,3 +1,4 @@
+// i18n-exempt-file: GeoReport v2 error descriptions are for the integrating developer, in English.
 /**
  * Turns the arguments of a GeoReport v2 `POST requests` into the body of a case submission, the
  * same body `POST /api/v1/cases` takes, so both front doors build cases with `buildCaseInput`.

@@ -31,7 +31,7 @@ export interface CaseRoutesDeps {
   now: () => Date;
 }
 
-const caseIdSchema = z.string().regex(/^c-[a-z2-7]{16}$/, 'must be a case id such as c-abcdefgh23456789');
+const caseIdSchema = z.string().regex(/^c-[a-z2-7]{16}$/, 'field.caseId');
 
 export function caseRoutes(deps: CaseRoutesDeps): Router {
   const { client, config, org } = deps;

@@ -41,7 +41,7 @@ export const partySchema = z
   })
   .meta({ id: 'DisputeParty' });
 
-export const partiesSchema = z.array(partySchema).min(MIN_PARTIES, `a dispute needs at least ${MIN_PARTIES} parties`).max(20);
+export const partiesSchema = z.array(partySchema).min(MIN_PARTIES, 'field.partiesNeeded').max(20);
 
 export const submitCaseSchema = z
   .strictObject({

@@ -32,11 +32,12 @@ const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 export function freeText(max: number) {
   return z
     .string()
-    .max(max, `must be at most ${max} characters`)
+    .max(max)
     .refine((text) => !CONTROL_CHARACTERS.test(text), 'field.noControlChars');
 }
 
 /** Standard problem responses for the OpenAPI document. */
+// i18n-exempt: OpenAPI response descriptions, read by developers.
 const PROBLEM_STATUSES: [number, string][] = [
   [400, 'Malformed input; `errors` names each field'],
   [401, 'Missing or invalid credentials'],
