@@ -6,6 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
+/** How long a worker may take to bundle its workflows and start polling. */
+const START_TIMEOUT_MS = 120_000;
 
 /** What a drill sets for the worker; the rest of the environment is not passed on. */
 export interface DrillWorkerEnv {
@@ -52,12 +54,20 @@ export class DrillWorker {
       }),
     );
     await new Promise<void>((resolve, reject) => {
+      // Bundling the workflows takes seconds; minutes means the worker is stuck, not slow.
+      const timer = setTimeout(() => reject(new Error(`worker not running after ${START_TIMEOUT_MS} ms: ${this.stderrTail}`)), START_TIMEOUT_MS);
       let out = '';
       child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
         out += chunk;
-        if (out.includes('worker running')) resolve();
+        if (out.includes('worker running')) {
+          clearTimeout(timer);
+          resolve();
+        }
       });
-      void this.exited.then(() => reject(new Error(`worker exited during start-up: ${this.stderrTail}`)));
+      void this.exited.then(() => {
+        clearTimeout(timer);
+        reject(new Error(`worker exited during start-up: ${this.stderrTail}`));
+      });
     });
   }
 
