@@ -57,4 +57,16 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  {
+    // The dashboard's script runs in the browser as it is, without a build step.
+    files: ['src/dashboard/public/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'navigator', 'sessionStorage', 'fetch', 'Intl', 'URLSearchParams', 'FormData', 'Node', 'HTMLElement'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );

@@ -20,6 +20,12 @@ module.exports = {
     },
     {
       ...common,
+      // Headless Chromium (Debian's package) against the real stack: see test/helpers/browser.ts.
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
+    },
+    {
+      ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
     },

@@ -9,12 +9,14 @@ import swaggerUi from 'swagger-ui-express';
 import type { GridflowConfig } from '../config/schema';
 import type { OrgTree } from '../domain/org-tree';
 import { authenticate } from './auth';
+import { dashboardRoutes } from './dashboard';
 import { errorHandler, notFoundHandler } from './errors';
 import { installLocaleSettings } from './locale';
 import { open311Routes } from './open311/router';
 import { openApiDocument } from './openapi';
 import { intakeLimiters } from './rate-limit';
 import { caseRoutes } from './routes/cases';
+import { meRoutes } from './routes/me';
 import { healthRoutes } from './routes/health';
 import { mediationRoutes } from './routes/mediations';
 import { obligationRoutes } from './routes/obligations';
@@ -46,6 +48,7 @@ export function createApp(deps: ApiDeps): Express {
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
+  app.use('/dashboard', dashboardRoutes());
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'gridflow API' }));
 
   const api = express.Router();
@@ -68,6 +71,7 @@ export function createApp(deps: ApiDeps): Express {
   );
   const now = deps.now ?? (() => new Date());
   api.use(supervisionRoutes({ client: deps.client, org: deps.org, now }));
+  api.use(meRoutes({ config: deps.config, org: deps.org }));
   api.use(mediationRoutes({ config: deps.config, org: deps.org, client: deps.client, now }));
   api.use(obligationRoutes({ config: deps.config, org: deps.org, client: deps.client, taskQueue: deps.taskQueue, now }));
   app.use('/api/v1', api);

@@ -72,6 +72,11 @@ export class OrgTree {
     return [...this.units.values()];
   }
 
+  /** Staff whose unit lies in the subtree rooted at `scopeId`. */
+  staffWithin(scopeId: string): Staff[] {
+    return [...this.people.values()].filter((person) => this.isWithin(person.unit, scopeId));
+  }
+
   children(id: string): readonly Unit[] {
     return this.childrenOf.get(id) ?? [];
   }

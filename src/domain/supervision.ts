@@ -35,6 +35,21 @@ export function overdueCases(cases: readonly CaseSummary[], nowMs: number): Over
     .sort((a, b) => b.overdueMs - a.overdueMs);
 }
 
+/**
+ * Open cases that are overdue or have been escalated above their grid: what a supervisor's board
+ * shows. Overdue ones first, longest overdue first; then escalated ones by level, highest first.
+ */
+export function overdueOrEscalated(cases: readonly CaseSummary[], nowMs: number): OverdueCase[] {
+  const overdue = overdueCases(cases, nowMs);
+  const seen = new Set(overdue.map((c) => c.id));
+  const rank: Record<Level, number> = { district: 0, street: 1, community: 2, grid: 3 };
+  const escalated = cases
+    .filter((c) => c.open && c.level !== 'grid' && !seen.has(c.id))
+    .map((c) => ({ ...c, overdueMs: 0 }))
+    .sort((a, b) => rank[a.level] - rank[b.level] || Date.parse(a.submittedAt) - Date.parse(b.submittedAt));
+  return [...overdue, ...escalated];
+}
+
 /** Open cases whose deadline falls within the next `withinMs`, soonest first. */
 export function breachingSoon(cases: readonly CaseSummary[], nowMs: number, withinMs: number): CaseSummary[] {
   return cases

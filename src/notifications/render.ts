@@ -2,6 +2,7 @@
  * Renders a notification for one recipient in their language, as plain text and as HTML with
  * every user-supplied value escaped.
  */
+import { isSystemReason } from '../domain/system-reasons';
 import escapeHtml from 'escape-html';
 import type { TFunction } from 'i18next';
 import { DateTime } from 'luxon';
@@ -38,7 +39,7 @@ export function renderNotification(request: NotificationRequest, ctx: RenderCont
   const t = translator(ctx.locale);
   const { facts, obligation } = request;
   const local = (value: string | number | undefined) =>
-    typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? formatLocalTime(value, ctx.timeZone) : String(value ?? '');
+    typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? formatLocalTime(value, ctx.timeZone) : isSystemReason(String(value)) ? t(String(value)) : String(value ?? '');
   const previous = request.timeline?.filter((entry) => entry.type === 'escalated').at(-1)?.details?.from as { level?: string } | undefined;
   const values: Record<string, string> = {
     caseId: facts?.caseId ?? '',
@@ -112,5 +113,6 @@ export function renderNotification(request: NotificationRequest, ctx: RenderCont
 function describeEntry(entry: TimelineEntry, ctx: RenderContext, t: TFunction, local: (value: string) => string): string {
   const who = entry.actor.kind === 'staff' ? ctx.staffName(entry.actor.id) : t(`actor.${entry.actor.kind}`);
   const what = t(`event.${entry.type}`, { defaultValue: entry.type });
-  return `${local(entry.at)} ${what} · ${ctx.unitName(entry.unitId)} · ${who}${entry.note ? ` · ${entry.note}` : ''}`;
+  const note = isSystemReason(entry.note) ? t(entry.note) : entry.note;
+  return `${local(entry.at)} ${what} · ${ctx.unitName(entry.unitId)} · ${who}${note ? ` · ${note}` : ''}`;
 }

@@ -40,6 +40,7 @@ import { CASE_CONFLICT, CASE_FORBIDDEN, caseActionUpdate, getCaseQuery, mediatio
 import { mediationWorkflow } from './mediation';
 import { Notifier } from './notifier';
 import { refusalFailure } from './refusal-failure';
+import { SYSTEM_REASONS } from '../domain/system-reasons';
 import { stripUndefined } from './strip-undefined';
 
 /** The directory answers from memory: a local activity keeps the escalation quick. */
@@ -329,7 +330,7 @@ export async function caseWorkflow(
       state.closedAt = iso(t);
       state.confirmBy = undefined;
       changed();
-      const entry = record('auto_closed', { kind: 'system' }, { details: { reason: 'no answer from the resident' } });
+      const entry = record('auto_closed', { kind: 'system' }, { details: { reason: SYSTEM_REASONS.noResidentAnswer } });
       tell(entry, 'case_closed', { staffIds: [state.assigneeId], resident: residentContact() });
       return;
     }
@@ -344,7 +345,7 @@ export async function caseWorkflow(
     }
     const due = deadlineOf(clock, plan);
     if (due !== undefined && t >= due) {
-      if (currentRung() < state.ladder.length - 1) await escalate({ kind: 'system' }, 'deadline passed');
+      if (currentRung() < state.ladder.length - 1) await escalate({ kind: 'system' }, SYSTEM_REASONS.deadlinePassed);
       else markOverdue();
     }
   }

@@ -47,6 +47,7 @@ import { mediationProgressSignal } from './definitions';
 import { getMediationQuery, MEDIATION_CONFLICT, MEDIATION_FORBIDDEN, mediationActionUpdate } from './mediation-definitions';
 import { Notifier } from './notifier';
 import { refusalFailure } from './refusal-failure';
+import { SYSTEM_REASONS } from '../domain/system-reasons';
 import { stripUndefined } from './strip-undefined';
 
 /** Continue-as-new well before Temporal's own history limits (50k events / 50 MB). */
@@ -389,9 +390,9 @@ export async function mediationWorkflow(
             details: { performanceDeadline: draft.performanceDeadline },
           });
         } else if (action.outcome === 'no_agreement') {
-          failHere(`no agreement at session ${session.no}`);
+          failHere(SYSTEM_REASONS.noAgreementAtSession);
         } else if (state.round!.sessionsHeld >= state.round!.sessionLimit) {
-          failHere(`session limit of ${state.round!.sessionLimit} reached without agreement`);
+          failHere(SYSTEM_REASONS.sessionLimitReached);
         }
         break;
       }
@@ -489,10 +490,10 @@ export async function mediationWorkflow(
         break;
       }
       case 'consent_deadline':
-        deadlinePassed('not every party answered by the consent deadline');
+        deadlinePassed(SYSTEM_REASONS.consentDeadline);
         break;
       case 'assignment_deadline':
-        deadlinePassed('no mediator was assigned by the deadline');
+        deadlinePassed(SYSTEM_REASONS.assignmentDeadline);
         break;
       case 'session_reminder': {
         const session = pendingSession(state)!;
@@ -503,10 +504,10 @@ export async function mediationWorkflow(
         break;
       }
       case 'duration_limit':
-        failHere(`time limit ${state.round?.endsBy ?? ''} reached without agreement`);
+        failHere(SYSTEM_REASONS.timeLimitReached);
         break;
       case 'signature_deadline':
-        markOverdue('the agreement was not signed by every party by the deadline');
+        markOverdue(SYSTEM_REASONS.signatureDeadline);
         break;
       case 'judicial_reminder': {
         const closesAt = state.agreement!.judicialWindow!.closesAt;

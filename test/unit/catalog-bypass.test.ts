@@ -30,7 +30,7 @@ function sourceFiles(dir: string): string[] {
   return fs.readdirSync(full, { withFileTypes: true }).flatMap((entry) => {
     const child = path.join(dir, entry.name);
     if (entry.isDirectory()) return sourceFiles(child);
-    return /\.(ts|tsx)$/.test(entry.name) ? [child] : [];
+    return /\.(ts|tsx|js)$/.test(entry.name) ? [child] : [];
   });
 }
 

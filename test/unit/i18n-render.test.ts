@@ -3,6 +3,7 @@
  * in both languages, every template present, user text escaped in HTML only, times shown in the
  * city's zone with their offset.
  */
+import { SYSTEM_REASONS } from '../../src/domain/system-reasons';
 import { PROBLEM_KINDS } from '../../src/api/errors';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../../src/config/load';
 import { CASE_STATUSES, type TimelineEntry } from '../../src/domain/case-model';
@@ -168,6 +169,20 @@ describe('renderNotification', () => {
     extra: { reason: 'deadline passed <now>' },
     timeline,
   };
+
+  it('shows a system reason in the reader\'s language, in the body and in the history', () => {
+    const system: NotificationRequest = {
+      ...request,
+      extra: { reason: SYSTEM_REASONS.deadlinePassed },
+      timeline: timeline.map((entry) => (entry.type === 'escalated' ? { ...entry, note: SYSTEM_REASONS.deadlinePassed } : entry)),
+    };
+    const zhText = renderNotification(system, contextFor('qu-guilan')).text;
+    expect(zhText).toContain('原因：超过办理时限未办结');
+    expect(zhText).toMatch(/上报 · 三堂村 · .* · 超过办理时限未办结/);
+    expect(zhText).not.toContain('systemReason');
+    const enText = renderNotification(system, { ...contextFor('qu-guilan'), locale: 'en' }).text;
+    expect(enText).toContain('The deadline passed without resolution');
+  });
 
   describe('for a zh-CN recipient (the default locale of staff)', () => {
     const person = org.staff('qu-guilan')!;

@@ -2,7 +2,7 @@
  * The supervisor's board: overdue ordering, the "will breach" window, load per assignee and the
  * per-child-unit counts, computed from case summaries as visibility returns them.
  */
-import { breachingSoon, byChildUnit, countByStatusAndLevel, loadByAssignee, overdueCases, type CaseSummary } from '../../src/domain/supervision';
+import { breachingSoon, byChildUnit, countByStatusAndLevel, loadByAssignee, overdueCases, overdueOrEscalated, type CaseSummary } from '../../src/domain/supervision';
 
 const NOW = Date.parse('2026-11-27T08:00:00Z');
 const HOUR = 3_600_000;
@@ -73,4 +73,22 @@ test('per child unit: open, overdue and the status × level table of the cases u
     ['c3', 0, 0],
   ]);
   expect(rows[1]!.byStatusAndLevel).toEqual({ assigned: { grid: 1 } });
+});
+
+test('the board adds escalated cases that are not overdue yet, highest level first, after the overdue ones', () => {
+  const board = overdueOrEscalated(
+    [
+      ...cases,
+      summary('at-street', { level: 'street', unitId: 's1', assigneeId: 's-duty' }),
+      summary('at-community', { level: 'community', unitId: 'c1', assigneeId: 'c-sec', submittedAt: new Date(NOW - 3 * HOUR).toISOString() }),
+      summary('escalated-closed', { level: 'street', status: 'closed', open: false }),
+    ],
+    NOW,
+  );
+  expect(board.map((c) => [c.id, c.overdueMs])).toEqual([
+    ['top-5h', 5 * HOUR],
+    ['late-1h', HOUR],
+    ['at-street', 0],
+    ['at-community', 0],
+  ]);
 });

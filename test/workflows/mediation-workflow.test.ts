@@ -4,6 +4,7 @@
  * limits, escalation up the committees, breach and referral, withdrawal — weeks of statutory time
  * in seconds. Activities are recording fakes (the e-mail path is tested for real in integration).
  */
+import { SYSTEM_REASONS } from '../../src/domain/system-reasons';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -275,7 +276,7 @@ describe('mediationWorkflow', () => {
       expect(entryOf(state, 'judicial_window_closed')?.details).toMatchObject({ confirmed: false });
 
       // Performance can only be confirmed from its deadline; then the mediator is asked to follow up.
-      expect((await refusal(handle, { type: 'follow_up', honoured: true }, asStaff(COMMUNITY_MEDIATOR))).message).toMatch(/from its deadline/);
+      expect((await refusal(handle, { type: 'follow_up', honoured: true }, asStaff(COMMUNITY_MEDIATOR))).message).toBe('refusal.performanceNotDueYet');
       const deadline = Date.parse(agreement.performanceDeadline);
       await env.sleep(deadline - (await env.currentTimeMs()) + MINUTE);
       state = await query(handle);
@@ -368,7 +369,7 @@ describe('mediationWorkflow', () => {
       // The consent already given carries over to the street committee.
       expect(state.parties.map((party) => party.consent?.given)).toEqual([true, undefined, undefined]);
       await eventually(() => {
-        expect(of('mediation_escalated')[0]).toMatchObject({ staffIds: [STREET_MEDIATOR], supervisorsOf: 'changxingdao', extra: { reason: expect.stringContaining('consent deadline') } });
+        expect(of('mediation_escalated')[0]).toMatchObject({ staffIds: [STREET_MEDIATOR], supervisorsOf: 'changxingdao', extra: { reason: SYSTEM_REASONS.consentDeadline } });
         expect(of('mediation_escalated')[0]!.timeline?.map((entry) => entry.type)).toContain('escalated');
         expect(of('mediation_consent_requested').filter((r) => r.messageId.startsWith(`${id}.${escalated.seq}.`)).map((r) => r.resident?.email)).toEqual(['lisi@example.com']);
       });
@@ -400,7 +401,7 @@ describe('mediationWorkflow', () => {
         [2, 'adjourned', 'BL-2'],
         [3, 'adjourned', 'BL-3'],
       ]);
-      expect(entryOf(state!, 'escalated')?.note).toMatch(/session limit of 3/);
+      expect(entryOf(state!, 'escalated')?.note).toBe(SYSTEM_REASONS.sessionLimitReached);
       await eventually(() => expect(of('mediation_escalated')[0]).toMatchObject({ staffIds: [STREET_MEDIATOR], supervisorsOf: 'changxingdao' }));
     });
   });
@@ -416,9 +417,9 @@ describe('mediationWorkflow', () => {
       expect(state.round).toMatchObject({ extended: true, endsBy: iso(endsBy + 15 * DAY) });
       expect(state.dueAt).toBe(iso(endsBy + 15 * DAY));
       expect(entryOf(state, 'extended')?.details).toEqual({ from: iso(endsBy), to: iso(endsBy + 15 * DAY) });
-      expect((await refusal(handle, { type: 'extend', reason: '再延' }, asStaff(SECRETARY))).message).toMatch(/once/);
+      expect((await refusal(handle, { type: 'extend', reason: '再延' }, asStaff(SECRETARY))).message).toBe('refusal.alreadyExtended');
       const tooLate = await refusal(handle, { type: 'schedule_session', at: iso(endsBy + 16 * DAY), place: '村委会' }, asStaff(COMMUNITY_MEDIATOR));
-      expect(tooLate.message).toMatch(/after the time limit/);
+      expect(tooLate.message).toBe('refusal.sessionAfterLimit');
 
       await env.sleep(endsBy + 15 * DAY - (await env.currentTimeMs()) - MINUTE);
       expect((await query(handle))).toMatchObject({ stage: 'sessions', level: 'community' });
@@ -427,7 +428,7 @@ describe('mediationWorkflow', () => {
       expect(state).toMatchObject({ stage: 'assignment', level: 'street' });
       const escalated = entryOf(state, 'escalated')!;
       expectNear(escalated.at, endsBy + 15 * DAY);
-      expect(escalated.note).toMatch(/time limit/);
+      expect(escalated.note).toBe(SYSTEM_REASONS.timeLimitReached);
     });
   });
 
@@ -447,7 +448,7 @@ describe('mediationWorkflow', () => {
       // No agreement at the street: the district committee takes over on its own.
       expect(state).toMatchObject({ stage: 'assignment', level: 'district', unitId: 'changxing', escalations: 2 });
       await act(handle, { type: 'assign_mediator', mediator: mediatorRef(DISTRICT_MEDIATOR) }, asStaff(DISTRICT_LEADER));
-      expect((await refusal(handle, { type: 'escalate', reason: 'x' }, asStaff(DISTRICT_MEDIATOR))).message).toMatch(/highest committee/);
+      expect((await refusal(handle, { type: 'escalate', reason: 'x' }, asStaff(DISTRICT_MEDIATOR))).message).toBe('refusal.atHighestCommittee');
 
       // The district's month passes without agreement: nobody above, so it fails and supervisors are told.
       await env.sleep(30 * DAY + MINUTE);

@@ -5,7 +5,7 @@
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import type { OrgTree } from '../../domain/org-tree';
-import { breachingSoon, byChildUnit, countByStatusAndLevel, loadByAssignee, overdueCases } from '../../domain/supervision';
+import { breachingSoon, byChildUnit, countByStatusAndLevel, loadByAssignee, overdueCases, overdueOrEscalated } from '../../domain/supervision';
 import { requireStaff } from '../auth';
 import { listCases } from '../case-visibility';
 import { parseOr400 } from '../errors';
@@ -24,8 +24,9 @@ export function supervisionRoutes(deps: { client: Client; org: OrgTree; now: () 
     const query = parseOr400(overdueQuerySchema, req.query, 'query');
     const unit = scopedUnit(staff, org, query.unit);
     const now = deps.now();
-    const candidates = await listCases(client, { unit, openOnly: true, dueBefore: now }, SUMMARY_CASE_LIMIT);
-    const items = overdueCases(candidates, now.getTime());
+    const withEscalated = query.escalated === 'true';
+    const candidates = await listCases(client, { unit, openOnly: true, ...(withEscalated ? {} : { dueBefore: now }) }, SUMMARY_CASE_LIMIT);
+    const items = withEscalated ? overdueOrEscalated(candidates, now.getTime()) : overdueCases(candidates, now.getTime());
     res.json({ unit, asOf: now.toISOString(), total: items.length, items: items.slice(0, query.limit) });
   });
 

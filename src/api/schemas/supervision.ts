@@ -7,6 +7,7 @@ import { unitIdParam } from './common';
 export const overdueQuerySchema = z.strictObject({
   unit: unitIdParam.optional(),
   limit: z.coerce.number().int().min(1).max(1_000).default(200),
+  escalated: z.enum(['true', 'false']).optional().meta({ description: 'Also list cases escalated above their grid that are not overdue yet' }),
 });
 
 export const summaryQuerySchema = z.strictObject({

@@ -1,0 +1,44 @@
+/**
+ * `/me`: who the signed-in staff member is and the directory of their part of the tree — unit
+ * and staff names, categories in their language, the city's zone — so a client (the dashboard)
+ * can show names instead of ids without reading the whole config. Scoped: nothing outside the
+ * caller's subtree is listed.
+ */
+import { Router } from 'express';
+import type { GridflowConfig } from '../../config/schema';
+import type { OrgTree } from '../../domain/org-tree';
+import { requireStaff } from '../auth';
+import { requestLocale } from '../locale';
+
+/** A name in the caller's language, falling back to Chinese. */
+function localName(name: { 'zh-CN': string; en?: string | undefined }, locale: 'zh-CN' | 'en'): string {
+  return (locale === 'en' ? name.en : undefined) ?? name['zh-CN'];
+}
+
+export function meRoutes(deps: { config: GridflowConfig; org: OrgTree }): Router {
+  const { config, org } = deps;
+  const router = Router();
+
+  router.get('/me', (req, res) => {
+    const staff = requireStaff(req);
+    const locale = requestLocale(req);
+    const scope = staff.role === 'admin' ? org.root.id : staff.unit;
+    const units = org.allUnits().filter((unit) => org.isWithin(unit.id, scope));
+    res.json({
+      staff: { id: staff.id, name: staff.name, role: staff.role, unit: staff.unit, locale: staff.locale },
+      locale,
+      scope,
+      city: { name: localName(config.city.name, locale), timeZone: config.city.timeZone },
+      units: units.map((unit) => ({
+        id: unit.id,
+        name: localName(unit.name, locale),
+        level: unit.level,
+        parent: unit.id === scope ? undefined : unit.parent,
+      })),
+      staffDirectory: org.staffWithin(scope).map((person) => ({ id: person.id, name: person.name, role: person.role, unit: person.unit })),
+      categories: config.categories.map((category) => ({ id: category.id, name: localName(category.name, locale) })),
+    });
+  });
+
+  return router;
+}
