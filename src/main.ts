@@ -6,15 +6,17 @@
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
-import { Runtime, DefaultLogger } from '@temporalio/worker';
+import { DefaultLogger } from '@temporalio/worker';
 import { createApp } from './api/app';
 import { loadEnv } from './config/env';
 import { ConfigError, loadConfig } from './config/load';
 import { loadOrCreateLocalSecrets, localSecretsPath, withLocalApiKeys } from './config/secrets';
 import { OrgTree } from './domain/org-tree';
 import { createLogger } from './logger';
+import { DEFAULT_SDK_METRICS_ADDRESS, installRuntimeWithMetrics } from './metrics/sdk-metrics';
 import { startSmtpSink, type SmtpSink } from './mail/smtp-sink';
 import { seedObligations } from './obligations/seed';
+import { openRecordsStore } from './records/store';
 import { createApiClient } from './temporal/connection';
 import { startDevServer, type DevServer } from './temporal/dev-server';
 import { startWorkerProcess, temporalTarget } from './worker-process';
@@ -51,7 +53,11 @@ async function main(): Promise<void> {
   }
   const org = new OrgTree(config.units, config.staff);
   mkdirSync(env.dataDir, { recursive: true });
-  Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' } } } });
+  const sdkMetricsAddress = installRuntimeWithMetrics(
+    env.TEMPORAL_METRICS_ADDRESS ?? DEFAULT_SDK_METRICS_ADDRESS,
+    { logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' } } } },
+    (error) => logger.warn({ err: error }, 'Temporal SDK metrics not served: /metrics shows gridflow\'s own only'),
+  );
 
   let devServer: DevServer | undefined;
   if (!env.TEMPORAL_ADDRESS) {
@@ -72,14 +78,18 @@ async function main(): Promise<void> {
     smtpUrl = sink.url;
     stops.push(() => sink!.close());
   }
+  // Migrations run here, before the worker records or the API reads anything.
+  const records = await openRecordsStore({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir });
+  stops.push(() => records.close());
+  logger.info({ dialect: records.dialect, location: records.location }, 'records store ready');
   const target = temporalTarget(env, devServer?.address);
-  const worker = await startWorkerProcess({ env, config, org, target, smtpUrl, logger });
+  const worker = await startWorkerProcess({ env, config, org, target, smtpUrl, logger, records });
   stops.push(() => worker.shutdown());
 
   const client = createApiClient(target);
   const seeded = await seedObligations(client, config, org, env.TEMPORAL_TASK_QUEUE);
   logger.info(seeded, 'contact obligations from config');
-  const app = createApp({ config, org, client, taskQueue: env.TEMPORAL_TASK_QUEUE, authSecret, logger });
+  const app = createApp({ config, org, client, taskQueue: env.TEMPORAL_TASK_QUEUE, authSecret, logger, records, metrics: { token: env.METRICS_TOKEN, sdkMetricsAddress } });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(env.PORT, env.HOST, () => resolve(listening));
   });

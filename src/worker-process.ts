@@ -10,6 +10,7 @@ import type { GridflowConfig } from './config/schema';
 import type { OrgTree } from './domain/org-tree';
 import { connectWorker, type TemporalTarget } from './temporal/connection';
 import { createWorker } from './temporal/worker';
+import { openRecordsStore, type RecordsStore } from './records/store';
 
 export interface RunningWorker {
   /** Resolves when the worker has stopped. */
@@ -24,19 +25,23 @@ export async function startWorkerProcess(options: {
   target: TemporalTarget;
   smtpUrl: string;
   logger: Logger;
+  /** The records store, when the caller shares its own; otherwise opened here from the environment. */
+  records?: RecordsStore | undefined;
 }): Promise<RunningWorker> {
   const { env, config, org, target, logger } = options;
+  const records = options.records ?? (await openRecordsStore({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir }));
   const channel = createChannel(env.NOTIFICATION_CHANNEL, { smtpUrl: options.smtpUrl, mailFrom: env.MAIL_FROM });
   const connection = await connectWorker(target);
   const worker = await createWorker({
     connection,
     namespace: target.namespace,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({ config, org, channel, publicUrl: env.GRIDFLOW_PUBLIC_URL }),
+    activities: createActivities({ config, org, channel, publicUrl: env.GRIDFLOW_PUBLIC_URL, records }),
   });
   const done = worker.run().finally(async () => {
     channel.close?.();
     await connection.close();
+    if (!options.records) await records.close();
   });
   logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: target.namespace }, 'worker running');
   return {

@@ -7,18 +7,23 @@ import type { OrgTree } from '../domain/org-tree';
 import type { NotificationChannel } from '../notifications/channel';
 import { createDirectoryActivities } from './directory';
 import { createNotifyActivity } from './notify';
+import { createRecordActivities } from './records';
+import type { RecordsStore } from '../records/store';
 
 export interface ActivityDeps {
   config: GridflowConfig;
   org: OrgTree;
   channel: NotificationChannel;
   publicUrl?: string | undefined;
+  /** Where workflows' events are kept for years (reports, history after retention). */
+  records: RecordsStore;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createDirectoryActivities(deps.org),
     ...createNotifyActivity(deps),
+    ...createRecordActivities(deps.records),
   };
 }
 

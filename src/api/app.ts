@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import type { GridflowConfig } from '../config/schema';
 import type { OrgTree } from '../domain/org-tree';
+import type { RecordsStore } from '../records/store';
 import { authenticate } from './auth';
 import { dashboardRoutes } from './dashboard';
 import { errorHandler, notFoundHandler } from './errors';
@@ -29,6 +30,8 @@ export interface ApiDeps {
   taskQueue: string;
   authSecret: string;
   logger: Logger;
+  /** The records store: reports, and executions Temporal deleted after retention. */
+  records?: RecordsStore | undefined;
   /** The clock for submissions; tests may pin it. */
   now?: () => Date;
 }
@@ -67,13 +70,14 @@ export function createApp(deps: ApiDeps): Express {
       taskQueue: deps.taskQueue,
       authSecret: deps.authSecret,
       now: deps.now ?? (() => new Date()),
+      records: deps.records,
     }),
   );
   const now = deps.now ?? (() => new Date());
   api.use(supervisionRoutes({ client: deps.client, org: deps.org, now }));
   api.use(meRoutes({ config: deps.config, org: deps.org }));
-  api.use(mediationRoutes({ config: deps.config, org: deps.org, client: deps.client, now }));
-  api.use(obligationRoutes({ config: deps.config, org: deps.org, client: deps.client, taskQueue: deps.taskQueue, now }));
+  api.use(mediationRoutes({ config: deps.config, org: deps.org, client: deps.client, now, records: deps.records }));
+  api.use(obligationRoutes({ config: deps.config, org: deps.org, client: deps.client, taskQueue: deps.taskQueue, now, records: deps.records }));
   app.use('/api/v1', api);
   // GeoReport v2 for existing civic apps and hotlines: its own parsers, errors and 404s.
   app.use('/open311/v2', open311Routes({ ...deps, intakeLimits: [limits.perIp, limits.perKey] }));

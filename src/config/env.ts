@@ -28,6 +28,10 @@ const envSchema = z.object({
   GRIDFLOW_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Public base URL used in e-mail links. */
   GRIDFLOW_PUBLIC_URL: z.url().optional(),
+  /** postgres://… for the records store; unset → SQLite at <GRIDFLOW_DATA_DIR>/records.db. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  /** How long after closure residents' personal data is kept in the records store (ISO 8601). */
+  GRIDFLOW_REDACT_AFTER: z.string().regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/, 'must be an ISO 8601 duration in years, months, weeks or days, e.g. P3Y').default('P3Y'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

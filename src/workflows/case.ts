@@ -36,9 +36,11 @@ import {
 } from '../domain/sla-clock';
 import { ASSIGNEE, CATEGORY, DUE_AT, KIND, LEVEL, OVERDUE, PRIORITY, STATUS, UNIT, UNITS } from '../temporal/search-attributes';
 import type { MediationInput } from '../domain/mediation-model';
+import type { RecordEvent } from '../records/events';
 import { CASE_CONFLICT, CASE_FORBIDDEN, caseActionUpdate, getCaseQuery, mediationProgressSignal } from './definitions';
 import { mediationWorkflow } from './mediation';
 import { Notifier } from './notifier';
+import { Recorder, RECORDS_SETTLE_LIMIT } from './recorder';
 import { refusalFailure } from './refusal-failure';
 import { SYSTEM_REASONS } from '../domain/system-reasons';
 import { stripUndefined } from './strip-undefined';
@@ -58,6 +60,8 @@ export interface CaseCarryOver {
   clock: LevelClock;
   /** Status to return to when the resident answers a request for information. */
   resumeStatus: CaseState['status'];
+  /** Events the records store had not confirmed yet; absent when the run before did not record. */
+  records?: RecordEvent[] | undefined;
 }
 
 /** Options that tests and operators may tune; production uses the defaults. */
@@ -77,6 +81,9 @@ export async function caseWorkflow(
   carried?: CaseCarryOver,
   options: CaseWorkflowOptions = {},
 ): Promise<CaseState> {
+  // Cases started before the records store write no events on replay: their history has no
+  // activities for it. Decided once, at the start of each run.
+  const recording = patched('records-store');
   const plan = input.sla;
   const state: CaseState = carried?.state ?? initialState(input);
   let clock: LevelClock = carried?.clock ?? startLevelClock(plan.budgets.grid, Date.parse(input.submittedAt));
@@ -84,6 +91,7 @@ export async function caseWorkflow(
   /** Bumped on every change, so the main loop wakes to recompute its next timer. */
   let version = 0;
   const notifier = new Notifier();
+  const recorder = recording ? new Recorder('case', snapshot, carriedRecords()) : undefined;
 
   const now = () => Date.now();
   const iso = (ms: number) => new Date(ms).toISOString();
@@ -101,8 +109,22 @@ export async function caseWorkflow(
       ...stripUndefined(extra),
     };
     state.timeline.push(entry);
+    recorder?.add({ seq: entry.seq, type: entry.type, at: entry.at, data: { ...entry } });
     version++;
     return entry;
+  }
+
+  /** The state the store keeps beside the events: everything but the timeline, which the events are. */
+  function snapshot(): Record<string, unknown> {
+    const { timeline: _timeline, ...rest } = state;
+    return rest;
+  }
+
+  /** Unconfirmed events of the run before; the whole timeline if that run did not record at all. */
+  function carriedRecords(): RecordEvent[] {
+    if (!carried) return [];
+    if (carried.records !== undefined) return carried.records;
+    return state.timeline.map((entry) => ({ seq: entry.seq, type: entry.type, at: entry.at, data: { ...entry } }));
   }
 
   function refreshDeadline(): void {
@@ -401,11 +423,14 @@ export async function caseWorkflow(
       await condition(allHandlersFinished);
       if (FINAL_STATUSES.includes(state.status)) break;
       await notifier.drain();
-      await continueAsNew<typeof caseWorkflow>(input, { state, clock, resumeStatus }, options);
+      await recorder?.settle(RECORDS_SETTLE_LIMIT);
+      const records = recorder ? { records: recorder.unconfirmed() } : {};
+      await continueAsNew<typeof caseWorkflow>(input, { state, clock, resumeStatus, ...records }, options);
     }
   }
   await condition(allHandlersFinished);
   await notifier.drain();
+  await recorder?.drain();
   return state;
 }
 

@@ -16,6 +16,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   log,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -42,10 +43,12 @@ import {
   type ReferralRequest,
 } from '../domain/mediation-rules';
 import type { CaseFacts, NotificationRequest, NotificationTemplate } from '../domain/notification';
+import type { RecordEvent } from '../records/events';
 import { ASSIGNEE, CATEGORY, DUE_AT, KIND, LEVEL, OVERDUE, STATUS, UNIT, UNITS } from '../temporal/search-attributes';
 import { mediationProgressSignal } from './definitions';
 import { getMediationQuery, MEDIATION_CONFLICT, MEDIATION_FORBIDDEN, mediationActionUpdate } from './mediation-definitions';
 import { Notifier } from './notifier';
+import { Recorder, RECORDS_SETTLE_LIMIT } from './recorder';
 import { refusalFailure } from './refusal-failure';
 import { SYSTEM_REASONS } from '../domain/system-reasons';
 import { stripUndefined } from './strip-undefined';
@@ -62,6 +65,8 @@ export interface MediationCarryOver {
   firedTimers: string[];
   /** What the parent case was last told, so a new run does not repeat it. */
   reported?: string | undefined;
+  /** Events the records store had not confirmed yet; absent when the run before did not record. */
+  records?: RecordEvent[] | undefined;
 }
 
 /** Options that tests and operators may tune; production uses the defaults. */
@@ -84,12 +89,15 @@ export async function mediationWorkflow(
   carried?: MediationCarryOver,
   options: MediationWorkflowOptions = {},
 ): Promise<MediationState> {
+  // Mediations started before the records store write no events on replay (see caseWorkflow).
+  const recording = patched('records-store');
   const plan = input.plan;
   const state: MediationState = carried?.state ?? initialState(input);
   const fired = new Set<string>(carried?.firedTimers ?? []);
   /** Bumped on every change, so the main loop wakes to recompute its next timer. */
   let version = 0;
   const notifier = new Notifier();
+  const recorder = recording ? new Recorder('mediation', snapshot, carriedRecords()) : undefined;
   /** Progress signals to the parent case still in flight. */
   const reports = new Set<Promise<void>>();
   let reported = carried?.reported;
@@ -113,8 +121,22 @@ export async function mediationWorkflow(
       ...stripUndefined({ mediatorId: state.mediatorId, ...extra }),
     };
     state.timeline.push(entry);
+    recorder?.add({ seq: entry.seq, type: entry.type, at: entry.at, data: { ...entry } });
     version++;
     return entry;
+  }
+
+  /** The state the store keeps beside the events: everything but the timeline, which the events are. */
+  function snapshot(): Record<string, unknown> {
+    const { timeline: _timeline, ...rest } = state;
+    return rest;
+  }
+
+  /** Unconfirmed events of the run before; the whole timeline if that run did not record at all. */
+  function carriedRecords(): RecordEvent[] {
+    if (!carried) return [];
+    if (carried.records !== undefined) return carried.records;
+    return state.timeline.map((entry) => ({ seq: entry.seq, type: entry.type, at: entry.at, data: { ...entry } }));
   }
 
   function syncSearchAttributes(): void {
@@ -581,11 +603,14 @@ export async function mediationWorkflow(
       await drain();
       // Only the current stage's fired timers matter: older keys can never come back.
       const live = new Set(mediationTimers(state, plan).map((timer) => timer.key));
-      await continueAsNew<typeof mediationWorkflow>(input, { state, firedTimers: [...fired].filter((key) => live.has(key)), reported }, options);
+      await recorder?.settle(RECORDS_SETTLE_LIMIT);
+      const records = recorder ? { records: recorder.unconfirmed() } : {};
+      await continueAsNew<typeof mediationWorkflow>(input, { state, firedTimers: [...fired].filter((key) => live.has(key)), reported, ...records }, options);
     }
   }
   await condition(allHandlersFinished);
   await drain();
+  await recorder?.drain();
   return state;
 }
 

@@ -8,6 +8,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
@@ -28,12 +29,22 @@ import {
   type LogContactRequest,
 } from './obligation-definitions';
 import { Notifier } from './notifier';
+import { Recorder, RECORDS_SETTLE_LIMIT } from './recorder';
+import type { RecordEvent } from '../records/events';
 import { refusalFailure } from './refusal-failure';
 import { conflict } from '../domain/refusal';
 
 export interface ObligationWorkflowOptions {
   /** Keep search attributes current (off only on the time-skipping test server). */
   searchAttributes?: boolean | undefined;
+}
+
+/** The records-store sequence carried from run to run (one run per period). */
+export interface ObligationRecordsCarry {
+  /** Seq of the last event queued so far. */
+  seq: number;
+  /** Events the store had not confirmed when the run before continued-as-new. */
+  pending: RecordEvent[];
 }
 
 function refuse(refusal: ObligationRefusal | undefined): void {
@@ -45,12 +56,22 @@ export async function obligationWorkflow(
   input: ObligationInput,
   carried?: ObligationState,
   options: ObligationWorkflowOptions = {},
+  records?: ObligationRecordsCarry,
 ): Promise<ObligationState> {
+  // Obligations started before the records store write no events on replay (see caseWorkflow).
+  const recording = patched('records-store');
   const state: ObligationState = carried ?? initialState(input, Date.now());
   let version = 0;
   let seq = 0;
   const notifier = new Notifier();
   const iso = (ms: number) => new Date(ms).toISOString();
+  let recordSeq = records?.seq ?? 0;
+  const recorder = recording ? new Recorder('obligation', () => ({ ...state }), records?.pending) : undefined;
+
+  /** Queues an event for the records store (contacts, staff changes, period results, the end). */
+  function recordEvent(type: string, data: Record<string, unknown>): void {
+    recorder?.add({ seq: ++recordSeq, type, at: iso(Date.now()), data: { type, ...data } });
+  }
 
   function syncSearchAttributes(): void {
     if (options.searchAttributes === false) return;
@@ -97,8 +118,10 @@ export async function obligationWorkflow(
   setHandler(
     logContactUpdate,
     ({ at, channel, note, actor }) => {
-      state.current.contacts.push({ at, channel, note, loggedBy: actor, loggedAt: iso(Date.now()), obligeeId: state.obligeeId });
+      const contact = { at, channel, note, loggedBy: actor, loggedAt: iso(Date.now()), obligeeId: state.obligeeId };
+      state.current.contacts.push(contact);
       changed();
+      recordEvent('contact_logged', { periodKey: state.current.key, contact: { ...contact } });
       return state;
     },
     { validator: ({ at, channel, actor }: LogContactRequest) => refuse(checkContact(state, input.units, { at, channel }, actor, Date.now())) },
@@ -106,10 +129,12 @@ export async function obligationWorkflow(
   setHandler(
     changeObligeeUpdate,
     ({ obligeeId, obligeeUnitId }) => {
+      const from = state.obligeeId;
       state.obligeeId = obligeeId;
       state.obligeeUnitId = obligeeUnitId;
       state.obligees.push({ staffId: obligeeId, from: iso(Date.now()) });
       changed();
+      recordEvent('obligee_changed', { from, to: obligeeId });
       return state;
     },
     {
@@ -126,12 +151,16 @@ export async function obligationWorkflow(
       state.endedAt = iso(Date.now());
       state.endReason = reason;
       changed();
+      recordEvent('ended', { reason });
       return state;
     },
     { validator: ({ actor }: EndObligationRequest) => refuse(checkSupervisorAction(state, input.units, actor)) },
   );
 
   changed();
+  // The first event of an obligation (or of one that ran before the store): its row exists from now.
+  if (!carried) recordEvent('opened', { periodKey: state.current.key, obligeeId: state.obligeeId, unitId: state.unitId, period: state.period, times: state.times });
+  else if (records === undefined) recordEvent('recording_started', { periodKey: state.current.key });
   const endMs = Date.parse(state.current.endAt);
   const reminderAt = endMs - input.reminderLeadMs;
   while (state.status === 'active' && Date.now() < endMs) {
@@ -147,9 +176,14 @@ export async function obligationWorkflow(
   if (state.status === 'active') closePeriod();
   await condition(allHandlersFinished);
   await notifier.drain();
-  if (state.status === 'ended') return state;
+  if (state.status === 'ended') {
+    await recorder?.drain();
+    return state;
+  }
   // A new run per period keeps the history of a years-long obligation at a few dozen events.
-  return continueAsNew<typeof obligationWorkflow>(input, state, options);
+  if (!recorder) return continueAsNew<typeof obligationWorkflow>(input, state, options);
+  await recorder.settle(RECORDS_SETTLE_LIMIT);
+  return continueAsNew<typeof obligationWorkflow>(input, state, options, { seq: recordSeq, pending: recorder.unconfirmed() });
 
   /** Records the period that just ended and opens the next one. */
   function closePeriod(): void {
@@ -176,6 +210,8 @@ export async function obligationWorkflow(
         tell('obligation_escalated', { supervisorsOf: input.escalationUnitId });
       }
     }
+    const closed = state.history.at(-1)!;
+    recordEvent('period_closed', { ...closed, unitId: state.unitId, escalated: !met && state.streak.missed % input.missesToEscalate === 0 });
     const next: ObligationPeriod = nextPeriod(toPeriod(state.current), input.period, input.timeZone);
     state.current = { key: next.key, startAt: iso(next.startMs), endAt: iso(next.endMs), contacts: [], reminded: false };
     changed();

@@ -22,6 +22,8 @@ import { createApiClient, connectWorker } from '../../src/temporal/connection';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { createWorker } from '../../src/temporal/worker';
 import { bundleWorkflows, installQuietRuntime } from './temporal';
+import { openSqliteTestStore } from './records';
+import type { RecordsStore } from '../../src/records/store';
 
 /** The sender, with a Chinese display name as the demo city would configure it. */
 export const MAIL_FROM = '长兴岛网格化服务平台 <noreply@gridflow.test>';
@@ -35,6 +37,8 @@ export interface Stack {
   client: Client;
   taskQueue: string;
   authSecret: string;
+  /** The records store the worker writes to and the API reads from (SQLite in a temp file). */
+  records: RecordsStore;
   /** Plain API key of each integration. */
   apiKeys: Record<string, string>;
   tokenFor(staffId: string): string;
@@ -80,10 +84,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const taskQueue = options.taskQueue ?? 'gridflow-test';
   const logger = pino({ level: 'silent' });
 
-  const [devServer, smtp, bundle] = await Promise.all([
+  const [devServer, smtp, bundle, records] = await Promise.all([
     startDevServer({ startTimeoutMs: 120_000 }),
     startSmtpSink(),
     options.bundle ?? bundleWorkflows(),
+    openSqliteTestStore(),
   ]);
   const channel = createMailChannel({ smtpUrl: smtp.url, from: MAIL_FROM });
   const target = { address: devServer.address, namespace: devServer.namespace };
@@ -93,11 +98,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     namespace: target.namespace,
     taskQueue,
     workflowBundle: bundle,
-    activities: createActivities({ config, org, channel }),
+    activities: createActivities({ config, org, channel, records }),
   });
   const workerRun = worker.run();
   const client = createApiClient(target);
-  const deps: ApiDeps = { config, org, client, taskQueue, authSecret, logger };
+  const deps: ApiDeps = { config, org, client, taskQueue, authSecret, logger, records };
   const api = createApp(deps);
   const app = options.extraRouters ? withRouters(api, options.extraRouters(deps)) : api;
   const server: Server = await new Promise((resolve) => {
@@ -115,6 +120,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     client,
     taskQueue,
     authSecret,
+    records,
     apiKeys,
     tokenFor: (staffId) => signStaffToken(authSecret, staffId),
     mails: () => Promise.all(smtp.messages.map((message) => simpleParser(message.raw))),
@@ -127,6 +133,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       channel.close?.();
       await smtp.close();
       await devServer.stop();
+      await records.close();
     },
   };
 }

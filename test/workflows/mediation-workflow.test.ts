@@ -20,6 +20,7 @@ import { getMediationQuery, MEDIATION_CONFLICT, MEDIATION_FORBIDDEN, mediationAc
 import { eventually } from '../helpers/eventually';
 import { disputeCaseStandIn } from './fixtures/mediation-parent';
 import { caseInputFor, demoConfig, demoOrg } from '../helpers/fixtures';
+import { memoryRecords } from '../helpers/records';
 import { bundleWorkflows, createTimeSkippingEnv, endWhenIdle, withTestWorker } from '../helpers/temporal';
 
 const MINUTE = 60_000;
@@ -84,6 +85,7 @@ function recordingActivities(options: { failMail?: boolean } = {}) {
     async currentDutyOfficer(unitId) {
       return Promise.resolve(demoOrg.dutyOfficer(unitId)?.id);
     },
+    recordEvents: memoryRecords().recordEvents,
   };
   const of = (template: NotificationTemplate) => sent.filter((request) => request.template === template);
   return { sent, of, activities, smtp };
@@ -580,7 +582,8 @@ describe('mediationWorkflow', () => {
       // The consent reminder fires in the first run; its past instant must not fire again in the next.
       await env.sleep(2 * DAY + MINUTE);
       for (let i = 1; i <= 25; i++) await act(handle, { type: 'note', note: `走访记录${i}` }, asStaff(SECRETARY));
-      expect((await handle.describe()).runId).not.toBe(firstRun);
+      // The run continues-as-new once its last records are written, just after the note that filled it.
+      await eventually(async () => expect((await handle.describe()).runId).not.toBe(firstRun));
       let state = await query(handle);
       expect(types(state).filter((type) => type === 'note')).toHaveLength(25);
       expect(types(state).filter((type) => type === 'consent_reminded')).toHaveLength(1);

@@ -21,6 +21,9 @@ import { residentCaseView, staffCaseView } from '../presenters/case';
 import { caseActionSchema, caseListQuerySchema, feedbackSchema, submitCaseSchema } from '../schemas/cases';
 import { scopedUnit, staffCanSeeCase } from '../scope';
 import { caseMessageProblem } from '../temporal-errors';
+import { fromStoreIfGone } from '../../records/after-retention';
+import { storedCase } from '../../records/history';
+import type { RecordsStore } from '../../records/store';
 
 export interface CaseRoutesDeps {
   config: GridflowConfig;
@@ -29,6 +32,8 @@ export interface CaseRoutesDeps {
   taskQueue: string;
   authSecret: string;
   now: () => Date;
+  /** Answers for cases Temporal has deleted after its retention. */
+  records?: RecordsStore | undefined;
 }
 
 const caseIdSchema = z.string().regex(/^c-[a-z2-7]{16}$/, 'field.caseId');
@@ -49,7 +54,10 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
     try {
       state = await client.workflow.getHandle(caseWorkflowId(id)).query(getCaseQuery);
     } catch (error) {
-      throw caseMessageProblem(error);
+      const records = deps.records;
+      const stored = await fromStoreIfGone(error, records && (() => storedCase(records, id)));
+      if (!stored) throw caseMessageProblem(error);
+      state = stored;
     }
     if (principal.kind === 'staff' && !staffCanSeeCase(principal.staff, state)) {
       throw problem(403, 'forbidden', message('detail.caseOutOfScope'));

@@ -17,6 +17,9 @@ import { fieldProblem, parseOr400, problem, type ProblemError } from '../errors'
 import { mediationView } from '../presenters/mediation';
 import { mediationActionSchema, mediationIdParam, type MediationActionBody } from '../schemas/mediations';
 import { messageProblem } from '../temporal-errors';
+import { fromStoreIfGone } from '../../records/after-retention';
+import { storedMediation } from '../../records/history';
+import type { RecordsStore } from '../../records/store';
 
 export interface MediationRoutesDeps {
   config: GridflowConfig;
@@ -24,6 +27,8 @@ export interface MediationRoutesDeps {
   client: Client;
   /** The clock that judges "in the future" for the 422 answers; tests may pin it. */
   now: () => Date;
+  /** Answers for mediations Temporal has deleted after its retention. */
+  records?: RecordsStore | undefined;
 }
 
 type Caller = Exclude<Principal, { kind: 'anonymous' }>;
@@ -59,7 +64,10 @@ export function mediationRoutes(deps: MediationRoutesDeps): Router {
     try {
       state = await handle(id).query(getMediationQuery);
     } catch (error) {
-      throw mediationMessageProblem(error);
+      const records = deps.records;
+      const stored = await fromStoreIfGone(error, records && (() => storedMediation(records, id)));
+      if (!stored) throw mediationMessageProblem(error);
+      state = stored;
     }
     if (!canSee(caller, state)) throw problem(403, 'forbidden', message('detail.mediationOutOfScope'));
     return { caller, id, state };

@@ -23,6 +23,9 @@ import {
 } from '../schemas/obligations';
 import { scopedUnit } from '../scope';
 import { messageProblem } from '../temporal-errors';
+import { fromStoreIfGone } from '../../records/after-retention';
+import { storedObligation } from '../../records/history';
+import type { RecordsStore } from '../../records/store';
 
 export interface ObligationRoutesDeps {
   config: GridflowConfig;
@@ -30,6 +33,8 @@ export interface ObligationRoutesDeps {
   client: Client;
   taskQueue: string;
   now: () => Date;
+  /** Answers for obligations Temporal has deleted after its retention. */
+  records?: RecordsStore | undefined;
 }
 
 const isSupervisor = (staff: Staff) => staff.role === 'supervisor' || staff.role === 'admin';
@@ -48,7 +53,10 @@ export function obligationRoutes(deps: ObligationRoutesDeps): Router {
     try {
       state = await handle(id).query(getObligationQuery);
     } catch (error) {
-      throw messageProblem(error, 'obligation');
+      const records = deps.records;
+      const stored = await fromStoreIfGone(error, records && (() => storedObligation(records, id)));
+      if (!stored) throw messageProblem(error, 'obligation');
+      state = stored;
     }
     const scope = scopeOf(staff);
     if (state.obligeeId !== staff.id && !org.isWithin(state.unitId, scope) && !org.isWithin(state.obligeeUnitId, scope)) {
