@@ -21,6 +21,7 @@ import { meRoutes } from './routes/me';
 import { healthRoutes } from './routes/health';
 import { mediationRoutes } from './routes/mediations';
 import { obligationRoutes } from './routes/obligations';
+import { reportRoutes } from './routes/reports';
 import { supervisionRoutes } from './routes/supervision';
 
 export interface ApiDeps {
@@ -78,6 +79,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(meRoutes({ config: deps.config, org: deps.org }));
   api.use(mediationRoutes({ config: deps.config, org: deps.org, client: deps.client, now, records: deps.records }));
   api.use(obligationRoutes({ config: deps.config, org: deps.org, client: deps.client, taskQueue: deps.taskQueue, now, records: deps.records }));
+  if (deps.records) api.use(reportRoutes({ config: deps.config, org: deps.org, records: deps.records, now }));
   app.use('/api/v1', api);
   // GeoReport v2 for existing civic apps and hotlines: its own parsers, errors and 404s.
   app.use('/open311/v2', open311Routes({ ...deps, intakeLimits: [limits.perIp, limits.perKey] }));

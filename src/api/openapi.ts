@@ -6,6 +6,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { z } from 'zod';
 import { caseActionSchema, caseListQuerySchema, caseSubmittedSchema, caseViewSchema, feedbackSchema, submitCaseSchema } from './schemas/cases';
 import { problemResponses } from './schemas/common';
+import { caseReportSchema, mediationReportSchema, obligationReportSchema, reportQuerySchema } from './schemas/reports';
 import { mediationActionSchema, mediationViewSchema } from './schemas/mediations';
 import { overdueQuerySchema, summaryQuerySchema } from './schemas/supervision';
 import { changeObligeeSchema, complianceQuerySchema, createObligationSchema, logContactSchema, obligationListQuerySchema } from './schemas/obligations';
@@ -64,6 +65,7 @@ function buildRegistry(): OpenAPIRegistry {
     responses: { 200: { description: 'The case after the feedback', content: json(caseViewSchema) }, ...problemResponses },
   });
   registerSupervisionAndObligations(registry, json);
+  registerReports(registry);
   const mediationParams = z.object({ id: z.string().meta({ example: 'm-abcdefgh23456789' }) });
   registry.registerPath({ method: 'get', path: '/api/v1/mediations/{id}', summary: 'A dispute mediation: stage, parties, sessions, agreement, timeline', security: [{ bearer: [] }, { apiKey: [] }], request: { params: mediationParams }, responses: { 200: { description: 'The mediation', content: json(mediationViewSchema) }, ...problemResponses } });
   registry.registerPath({ method: 'post', path: '/api/v1/mediations/{id}/actions', summary: 'Take a mediation step (consent, assign_mediator, schedule_session, …)', security: [{ bearer: [] }, { apiKey: [] }], request: { params: mediationParams, body: { content: json(mediationActionSchema) } }, responses: { 200: { description: 'The mediation after the step', content: json(mediationViewSchema) }, ...problemResponses } });
@@ -83,6 +85,26 @@ function registerSupervisionAndObligations(registry: OpenAPIRegistry, json: (sch
   registry.registerPath({ method: 'post', path: '/api/v1/obligations/{id}/contacts', summary: 'Log a contact', security: staff, request: { params: obligationParams, body: { content: json(logContactSchema) } }, responses: { 201: { description: 'The obligation after the contact' }, ...problemResponses } });
   registry.registerPath({ method: 'patch', path: '/api/v1/obligations/{id}', summary: 'Hand the obligation to another staff member', security: staff, request: { params: obligationParams, body: { content: json(changeObligeeSchema) } }, responses: { 200: { description: 'The obligation' }, ...problemResponses } });
   registry.registerPath({ method: 'delete', path: '/api/v1/obligations/{id}', summary: 'End the obligation', security: staff, request: { params: obligationParams }, responses: { 200: { description: 'The ended obligation' }, ...problemResponses } });
+}
+
+/** The report routes: JSON by default, CSV with `Accept: text/csv`. */
+function registerReports(registry: OpenAPIRegistry): void {
+  const csv = { 'text/csv': { schema: z.string().meta({ description: 'One line per group: total, then each breakdown' }) } };
+  for (const [name, schema, summary] of [
+    ['cases', caseReportSchema, 'Cases received in the period: resolved, on time, escalations per level, time to resolve, reopen rate, satisfaction'],
+    ['mediations', mediationReportSchema, 'Mediations begun in the period and their outcomes'],
+    ['obligations', obligationReportSchema, 'Contact periods that ended in the period: compliance per unit and per person'],
+  ] as const) {
+    registry.registerPath({
+      method: 'get',
+      path: `/api/v1/reports/${name}`,
+      summary,
+      description: "From the records store, for the caller's subtree; days are the city's. No personal data.",
+      security: [{ bearer: [] }],
+      request: { query: reportQuerySchema },
+      responses: { 200: { description: 'The report', content: { 'application/json': { schema }, ...csv } }, ...problemResponses },
+    });
+  }
 }
 
 /** The OpenAPI document served at `/openapi.json`. */

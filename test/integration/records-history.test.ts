@@ -1,0 +1,186 @@
+/**
+ * The records store behind the API on real parts (dev server, SMTP, worker, SQLite file): cases
+ * and obligations read back with the same state and timeline once Temporal has deleted them, and
+ * the case report of the district counting what happened, as JSON and CSV, scoped, without
+ * personal data.
+ *
+ * The dev server (CLI 1.9.1) refuses a namespace retention under one hour, so "after retention"
+ * is produced the way the retention job itself ends an execution: DeleteWorkflowExecution (which
+ * takes the dev server about a minute: both executions are deleted together, once).
+ */
+import { DateTime } from 'luxon';
+import { driftReport, hasDrift, openExecutions } from '../../src/records/drift';
+import { rebuildCurrentState } from '../../src/records/rebuild';
+import { demoConfig, demoOrg } from '../helpers/fixtures';
+import { http, startStack, waitFor, type Stack } from '../helpers/stack';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack({ config: demoConfig });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const grid = demoConfig.units.find((unit) => unit.level === 'grid' && unit.addresses.length > 0)!;
+const gridWorker = demoOrg.dutyOfficer(grid.id)!;
+const street = demoOrg.lineage(grid.id).find((unit) => unit.level === 'street')!;
+const admin = demoConfig.staff.find((person) => person.role === 'admin')!;
+const bearer = (staffId: string) => ({ authorization: `Bearer ${stack.tokenFor(staffId)}` });
+const integration = () => ({ 'x-api-key': stack.apiKeys['hotline-12345']! });
+const RESIDENT = { name: '张三', phone: '13812345678' };
+const DESCRIPTION = '三堂村一组路灯不亮，请尽快修理';
+
+async function submit(): Promise<{ id: string; caseToken: string }> {
+  const created = await http(stack, 'POST', '/api/v1/cases', {
+    body: { category: 'road_repair', description: DESCRIPTION, address: `${grid.addresses[0]} 5号楼`, reporter: RESIDENT },
+    headers: integration(),
+  });
+  expect(created.status).toBe(201);
+  return created.body;
+}
+
+async function act(id: string, body: object, headers: Record<string, string>) {
+  const response = await http(stack, 'POST', `/api/v1/cases/${id}/actions`, { body, headers });
+  expect(response.status).toBe(200);
+  return response.body;
+}
+
+/** Deletes the executions and waits until Temporal no longer knows them (queries fail NOT_FOUND). */
+async function deleteExecutions(workflowIds: string[]): Promise<void> {
+  for (const workflowId of workflowIds) {
+    await stack.client.workflowService.deleteWorkflowExecution({ namespace: stack.devServer.namespace, workflowExecution: { workflowId } });
+  }
+  for (const workflowId of workflowIds) {
+    await waitFor(async () => (await stack.client.workflow.getHandle(workflowId).describe().then(() => undefined, () => true)), 150_000, `${workflowId} deleted`);
+  }
+}
+
+/** Waits until the store's row of a case has the given status. */
+async function storedStatus(table: 'case_records' | 'obligation_records', id: string, status: string): Promise<void> {
+  await waitFor(async () => ((await stack.records.db.selectFrom(table).select('status').where('id', '=', id).executeTakeFirst())?.status === status ? true : undefined), 30_000, `${id} ${status} in the store`);
+}
+
+const supervisor = demoConfig.staff.find((person) => person.role === 'supervisor' && person.unit === street.id)!;
+
+describe('records store behind the API', () => {
+  let closed: { id: string; caseToken: string };
+  let escalated: { id: string };
+  let cancelled: { id: string };
+  let obligationId: string;
+  /** What the API answered while Temporal still had the executions. */
+  const before: Record<string, { status: number; body: any }> = {};
+
+  beforeAll(async () => {
+    closed = await submit();
+    await act(closed.id, { type: 'acknowledge' }, bearer(gridWorker.id));
+    await act(closed.id, { type: 'resolve', note: '已更换灯泡' }, bearer(gridWorker.id));
+    const feedback = await http(stack, 'POST', `/api/v1/cases/${closed.id}/feedback`, { body: { satisfied: true, rating: 4, comment: '谢谢' }, headers: { 'x-case-token': closed.caseToken } });
+    expect(feedback.status).toBe(200);
+    escalated = await submit();
+    await act(escalated.id, { type: 'escalate', reason: '需社区协调' }, bearer(gridWorker.id));
+    cancelled = await submit();
+    await act(cancelled.id, { type: 'cancel', reason: '已自行解决' }, integration());
+    await Promise.all([storedStatus('case_records', closed.id, 'closed'), storedStatus('case_records', cancelled.id, 'cancelled')]);
+    await waitFor(async () => ((await stack.records.db.selectFrom('case_records').select('level').where('id', '=', escalated.id).executeTakeFirst())?.level === 'community' ? true : undefined), 30_000, 'escalation in the store');
+
+    const created = await http(stack, 'POST', '/api/v1/obligations', { body: { obligeeId: supervisor.id, unitId: grid.id, period: 'P1M', times: 2 }, headers: bearer(admin.id) });
+    expect(created.status).toBe(201);
+    obligationId = created.body.id as string;
+    const logged = await http(stack, 'POST', `/api/v1/obligations/${obligationId}/contacts`, { body: { at: new Date().toISOString(), channel: 'visit', note: '走访' }, headers: bearer(supervisor.id) });
+    expect(logged.status).toBe(201);
+    expect((await http(stack, 'DELETE', `/api/v1/obligations/${obligationId}`, { headers: bearer(admin.id) })).status).toBe(200);
+    await storedStatus('obligation_records', obligationId, 'ended');
+
+    before.staff = await http(stack, 'GET', `/api/v1/cases/${closed.id}`, { headers: bearer(admin.id) });
+    before.integration = await http(stack, 'GET', `/api/v1/cases/${closed.id}`, { headers: integration() });
+    before.resident = await http(stack, 'GET', `/api/v1/cases/${closed.id}`, { headers: { 'x-case-token': closed.caseToken } });
+    before.obligation = await http(stack, 'GET', `/api/v1/obligations/${obligationId}`, { headers: bearer(admin.id) });
+    await deleteExecutions([closed.id, obligationId]);
+  }, 240_000);
+
+  test('a closed case reads the same from the store once Temporal has deleted it: staff, integration and resident views', async () => {
+    expect(before.staff!.status).toBe(200);
+    expect(before.staff!.body.timeline.map((entry: { type: string }) => entry.type)).toEqual(['submitted', 'assigned', 'acknowledged', 'resolved', 'closed']);
+    const after = {
+      staff: await http(stack, 'GET', `/api/v1/cases/${closed.id}`, { headers: bearer(admin.id) }),
+      integration: await http(stack, 'GET', `/api/v1/cases/${closed.id}`, { headers: integration() }),
+      resident: await http(stack, 'GET', `/api/v1/cases/${closed.id}`, { headers: { 'x-case-token': closed.caseToken } }),
+    };
+    expect(after.staff.status).toBe(200);
+    expect(after.staff.body).toEqual(before.staff!.body);
+    expect(after.integration.body).toEqual(before.integration!.body);
+    expect(after.resident.body).toEqual(before.resident!.body);
+    // Scope holds for stored cases too, and a case nobody recorded is still a 404.
+    const otherGrid = demoConfig.units.find((unit) => unit.level === 'grid' && !demoOrg.isWithin(unit.id, street.id))!;
+    expect((await http(stack, 'GET', `/api/v1/cases/${closed.id}`, { headers: bearer(demoOrg.dutyOfficer(otherGrid.id)!.id) })).status).toBe(403);
+    expect((await http(stack, 'GET', '/api/v1/cases/c-aaaaaaaaaaaaaaaa', { headers: bearer(admin.id) })).status).toBe(404);
+  });
+
+  test('an ended obligation reads the same from the store once Temporal has deleted it', async () => {
+    const id = obligationId;
+    expect(before.obligation!.status).toBe(200);
+    const after = await http(stack, 'GET', `/api/v1/obligations/${id}`, { headers: bearer(admin.id) });
+    expect(after.status).toBe(200);
+    expect(after.body).toEqual(before.obligation!.body);
+    const events = await stack.records.db.selectFrom('record_events').select('type').where('workflow_id', '=', id).orderBy('seq').execute();
+    expect(events.map((event) => event.type)).toEqual(['opened', 'contact_logged', 'ended']);
+  });
+
+  test('the case report counts what happened in the district this month, as JSON and CSV, without personal data', async () => {
+    const today = DateTime.now().setZone(demoConfig.city.timeZone);
+    const query = `unit=${demoOrg.root.id}&from=${today.startOf('month').toISODate()}&to=${today.toISODate()}`;
+    const report = await http(stack, 'GET', `/api/v1/reports/cases?${query}`, { headers: bearer(admin.id) });
+    expect(report.status).toBe(200);
+    expect(report.body.totals).toMatchObject({
+      received: 3,
+      resolved: 1,
+      resolvedWithinDeadline: 1,
+      resolvedWithinDeadlinePercent: 100,
+      escalations: { community: 1, street: 0, district: 0 },
+      reopened: 0,
+      reopenRatePercent: 0,
+      rated: 1,
+      averageSatisfaction: 4,
+      cancelled: 1,
+      open: 1,
+    });
+    expect(report.body.totals.medianHoursToResolve).toBeGreaterThanOrEqual(0);
+    expect(report.body.byCategory).toEqual([expect.objectContaining({ key: 'road_repair', received: 3 })]);
+    expect(report.body.byUnit).toEqual([expect.objectContaining({ key: street.id, received: 3 })]);
+    expect(report.body.byPeriod).toEqual([expect.objectContaining({ key: today.toFormat('yyyy-MM'), received: 3 })]);
+    const text = JSON.stringify(report.body);
+    for (const personal of [RESIDENT.name, RESIDENT.phone, DESCRIPTION, '谢谢', '已更换灯泡']) expect(text).not.toContain(personal);
+
+    const csv = await http(stack, 'GET', `/api/v1/reports/cases?${query}`, { headers: { ...bearer(admin.id), accept: 'text/csv' } });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const [header, total] = (csv.body as string).split('\r\n');
+    expect(header!.split(',').slice(0, 4)).toEqual(['group', 'key', 'received', 'resolved']);
+    expect(total!.split(',').slice(0, 4)).toEqual(['total', '', '3', '1']);
+
+    // Scoped like every listing; bad periods are named.
+    expect((await http(stack, 'GET', `/api/v1/reports/cases?${query}`, { headers: bearer(gridWorker.id) })).status).toBe(403);
+    const backwards = await http(stack, 'GET', '/api/v1/reports/cases?from=2026-03-31&to=2026-03-01', { headers: bearer(admin.id) });
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.errors[0].field).toBe('query.to');
+    expect((await http(stack, 'GET', '/api/v1/reports/mediations', { headers: bearer(admin.id) })).body.totals.started).toBe(0);
+  });
+
+  test('drift: none while the records keep up; a lost row is named, and rebuilt from the events', async () => {
+    const drift = async () => driftReport(stack.records, await openExecutions(stack.client));
+    // Visibility is eventually consistent: wait for it to agree.
+    const clean = await waitFor(async () => {
+      const report = await drift();
+      return hasDrift(report) ? undefined : report;
+    }, 30_000, 'no drift');
+    expect(clean).toMatchObject({ openInTemporal: 1, openInStore: 1 });
+
+    await stack.records.db.deleteFrom('case_records').where('id', '=', escalated.id).execute();
+    expect((await drift()).missingInStore).toEqual([{ id: escalated.id, kind: 'case', status: 'assigned' }]);
+    expect((await rebuildCurrentState(stack.records, { workflowIds: [escalated.id] })).case).toBe(1);
+    expect(hasDrift(await drift())).toBe(false);
+  });
+});
