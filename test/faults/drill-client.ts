@@ -13,6 +13,8 @@ export type DrillGroup = 'untouched' | 'resolved' | 'cancelled' | 'acknowledged'
 export interface DrillAnswer {
   status: number;
   retryAfter: string | null;
+  /** The API recognised a repeated submission and answered with the case it already had. */
+  replayed: boolean;
   body: unknown;
 }
 
@@ -31,6 +33,8 @@ export class DrillClient {
   unavailableAnswers = 0;
   droppedRequests = 0;
   retries = 0;
+  /** Submissions whose retry found the case an earlier, unanswered attempt had already started. */
+  replayedSubmissions = 0;
 
   constructor(
     private readonly baseUrl: string,
@@ -47,7 +51,12 @@ export class DrillClient {
         signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS),
       });
       const text = await response.text();
-      const answer: DrillAnswer = { status: response.status, retryAfter: response.headers.get('retry-after'), body: text ? (JSON.parse(text) as unknown) : undefined };
+      const answer: DrillAnswer = {
+        status: response.status,
+        retryAfter: response.headers.get('retry-after'),
+        replayed: response.headers.get('idempotent-replayed') === 'true',
+        body: text ? (JSON.parse(text) as unknown) : undefined,
+      };
       if (answer.status === 503) {
         this.unavailableAnswers++;
         if (!answer.retryAfter) this.forbiddenAnswers.push(`${method} ${path}: 503 without Retry-After`);
@@ -83,7 +92,11 @@ export class DrillClient {
     return this.untilSettled(
       `submit ${idempotencyKey}`,
       () => this.request('POST', '/api/v1/cases', headers, body),
-      (answer) => (answer.status === 201 ? (answer.body as { id: string }).id : undefined),
+      (answer) => {
+        if (answer.status !== 201) return undefined;
+        if (answer.replayed) this.replayedSubmissions++;
+        return (answer.body as { id: string }).id;
+      },
     );
   }
 

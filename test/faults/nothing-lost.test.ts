@@ -101,18 +101,26 @@ describe('nothing is lost when the worker, Temporal and SMTP fail under load', (
     const acknowledged = new Map<string, DrillGroup>();
     const probes: { request: string; status: number; retryAfter: string | null; ms: number }[] = [];
     const temporalDown = { from: 0, to: 0 };
+    const splitSubmissions: string[] = [];
 
     /** One client: its share of the cases, each submitted and then worked until known done. */
     async function runClient(clientNo: number): Promise<void> {
       for (let n = clientNo; n < CASES; n += CLIENTS) {
         const group = GROUPS[n % GROUPS.length]!;
-        const caseId = await drill.submit(`drill-${n}`, {
-          category: 'road_repair',
-          priority: group === 'untouched' ? 'urgent' : 'low',
-          description: `演练第${n}号：路面坑洼`,
-          gridId: 'g',
-          reporter: { name: `居民${n}`, email: `resident-${n}@example.org` },
-        });
+        const submit = () =>
+          drill.submit(`drill-${n}`, {
+            category: 'road_repair',
+            priority: group === 'untouched' ? 'urgent' : 'low',
+            description: `演练第${n}号：路面坑洼`,
+            gridId: 'g',
+            reporter: { name: `居民${n}`, email: `resident-${n}@example.org` },
+          });
+        // Some clients send twice at once (a double tap), some again after the answer (as if it
+        // had been lost): the same Idempotency-Key must always name the same, single case.
+        const ids = n % 5 === 0 ? await Promise.all([submit(), submit()]) : [await submit()];
+        if (n % 7 === 0) ids.push(await submit());
+        const caseId = ids[0]!;
+        if (ids.some((id) => id !== caseId)) splitSubmissions.push(`drill-${n}: ${ids.join(' ')}`);
         acknowledged.set(caseId, group);
         if (group === 'resolved' || group === 'acknowledged') {
           await drill.step(caseId, 'gridWorker', { type: 'acknowledge' }, (state) => state.status !== 'assigned');
@@ -176,7 +184,7 @@ describe('nothing is lost when the worker, Temporal and SMTP fail under load', (
 
     const started = Date.now();
     await Promise.all([...Array.from({ length: CLIENTS }, (_, clientNo) => runClient(clientNo)), faults()]);
-    log(`load done in ${Math.round((Date.now() - started) / 1000)} s: ${acknowledged.size} cases acknowledged, ${drill.retries} retries, ${drill.unavailableAnswers} answers 503, ${drill.droppedRequests} dropped`);
+    log(`load done in ${Math.round((Date.now() - started) / 1000)} s: ${acknowledged.size} cases acknowledged, ${drill.retries} retries, ${drill.replayedSubmissions} submissions answered by replay, ${drill.unavailableAnswers} answers 503, ${drill.droppedRequests} dropped`);
 
     // ── While Temporal was down ────────────────────────────────────────────────────────────────
     log(`probes while Temporal was down: ${probes.map((probe) => `${probe.request} ${probe.status} in ${probe.ms} ms`).join(', ')}`);
@@ -187,6 +195,8 @@ describe('nothing is lost when the worker, Temporal and SMTP fail under load', (
     expect(drill.forbiddenAnswers).toEqual([]);
     expect(drill.unexpectedAnswers).toEqual([]);
     expect(acknowledged.size).toBe(CASES);
+    expect(splitSubmissions).toEqual([]);
+    expect(drill.replayedSubmissions).toBeGreaterThan(0);
 
     // ── Every acknowledged submission exists exactly once ──────────────────────────────────────
     const workflowIds = [...acknowledged.keys()].map(caseWorkflowId);
