@@ -233,6 +233,21 @@ const ROWS: Row[] = [
     expect: [401, 401, 401, 403, 403, 403, 403, 200, 403, 200, 403, 200, 200],
   },
   {
+    // Who the caller is and the directory of their own subtree: any staff member, no one else.
+    route: 'GET /me',
+    request: () => ({ method: 'GET', path: '/api/v1/me' }),
+    expect: [401, 401, 401, 403, 403, 200, 200, 200, 200, 200, 200, 200, 200],
+  },
+  { route: 'GET /reports/cases?unit=santang-1', request: () => ({ method: 'GET', path: '/api/v1/reports/cases?unit=santang-1' }), expect: STAFF_SUBTREE_READ },
+  { route: 'GET /reports/mediations?unit=santang-1', request: () => ({ method: 'GET', path: '/api/v1/reports/mediations?unit=santang-1' }), expect: STAFF_SUBTREE_READ },
+  { route: 'GET /reports/obligations?unit=santang-1', request: () => ({ method: 'GET', path: '/api/v1/reports/obligations?unit=santang-1' }), expect: STAFF_SUBTREE_READ },
+  {
+    // The page itself is public; everything it shows comes from the API with the signed-in token.
+    route: 'GET /dashboard/',
+    request: () => ({ method: 'GET', path: '/dashboard/' }),
+    expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+  },
+  {
     // GeoReport v2 knows only api_key: a staff token is no credential there (the spec's 403).
     route: 'POST /open311/v2/requests.json',
     request: (_subject, caller) => ({
@@ -286,6 +301,19 @@ describe.each(ROWS)('$route', (row) => {
     const response = await http(stack, method, path, { body, headers: headersFor(caller, subject) });
     expect({ caller, status: response.status }).toEqual({ caller, status });
     if (status >= 400 && path.startsWith('/api/')) expect(response.headers.get('content-type')).toContain('application/problem+json');
+  });
+});
+
+describe('/me lists only the caller\'s own subtree', () => {
+  test.each([
+    ['gridWorker', ['santang-1'], ['santang-2', 'santang', 'changxing']],
+    ['communityOut', ['bachagou'], ['santang', 'santang-1', 'changxingdao']],
+    ['street', ['changxingdao', 'santang', 'santang-1'], ['jiaoliudao', 'changxing']],
+  ] as const)('%s', async (caller, inside, outside) => {
+    const me = await http(stack, 'GET', '/api/v1/me', { headers: headersFor(caller, shared) });
+    const units = (me.body as { units: { id: string }[] }).units.map((unit) => unit.id);
+    expect(units).toEqual(expect.arrayContaining([...inside]));
+    for (const unit of outside) expect(units).not.toContain(unit);
   });
 });
 
