@@ -357,6 +357,9 @@ describe('malformed query strings', () => {
     { path: '/api/v1/supervision/summary', params: ['unit', 'withinHours'] },
     { path: '/api/v1/obligations', params: ['unit', 'status', 'pageSize'] },
     { path: '/api/v1/obligations/compliance', params: ['unit'] },
+    { path: '/api/v1/reports/cases', params: ['unit', 'from', 'to', 'bucket'] },
+    { path: '/api/v1/reports/mediations', params: ['unit', 'from', 'to', 'bucket'] },
+    { path: '/api/v1/reports/obligations', params: ['unit', 'from', 'to', 'bucket'] },
   ];
 
   test('a listing asked with an unknown, repeated or ill-typed parameter is a 4xx problem', async () => {
