@@ -11,6 +11,9 @@ import { temporalCliPath } from '../../src/temporal/binaries';
 import { demoConfig } from '../helpers/fixtures';
 import { http, startStack, waitFor } from '../helpers/stack';
 
+/** Histories recorded after a change worth guarding get a prefix, so the older files stay: REPLAY_HISTORY_PREFIX=records- */
+const prefix = process.env.REPLAY_HISTORY_PREFIX ?? '';
+
 async function main(): Promise<void> {
   const stack = await startStack({ config: demoConfig });
   try {
@@ -28,8 +31,8 @@ async function main(): Promise<void> {
     await http(stack, 'POST', `/api/v1/mediations/${mediationId}/actions`, { headers: auth, body: { type: 'consent', partyId: 'p2', given: false, note: '不同意' } });
     await stack.client.workflow.getHandle(caseId).result();
     const json = execFileSync(temporalCliPath(), ['workflow', 'show', '--address', stack.devServer.address, '--workflow-id', caseId, '--output', 'json'], { encoding: 'utf8' });
-    writeFileSync(path.join(__dirname, 'histories', 'case-dispute-mediation-declined.json'), json);
-    process.stdout.write(`saved case-dispute-mediation-declined.json (${(JSON.parse(json) as { events: unknown[] }).events.length} events)\n`);
+    writeFileSync(path.join(__dirname, 'histories', `case-${prefix}dispute-mediation-declined.json`), json);
+    process.stdout.write(`saved case-${prefix}dispute-mediation-declined.json (${(JSON.parse(json) as { events: unknown[] }).events.length} events)\n`);
   } finally {
     await stack.stop();
   }

@@ -16,6 +16,9 @@ import { caseActionUpdate, getCaseQuery } from '../../src/workflows/definitions'
 import { caseInputFor, tinyCityConfig } from '../helpers/fixtures';
 import { startStack } from '../helpers/stack';
 
+/** Histories recorded after a change worth guarding get a prefix, so the older files stay: REPLAY_HISTORY_PREFIX=records- */
+const prefix = process.env.REPLAY_HISTORY_PREFIX ?? '';
+
 const SECOND = 1_000;
 const directory = path.join(__dirname, 'histories');
 
@@ -52,8 +55,8 @@ async function main(): Promise<void> {
   const save = async (name: string, handle: WorkflowHandle, runId?: string) => {
     const args = ['workflow', 'show', '--address', stack.devServer.address, '--workflow-id', handle.workflowId, '--output', 'json'];
     const json = execFileSync(temporalCliPath(), runId ? [...args, '--run-id', runId] : args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    writeFileSync(path.join(directory, `case-${name}.json`), json);
-    process.stdout.write(`saved case-${name}.json (${(JSON.parse(json) as { events: unknown[] }).events.length} events)\n`);
+    writeFileSync(path.join(directory, `case-${prefix}${name}.json`), json);
+    process.stdout.write(`saved case-${prefix}${name}.json (${(JSON.parse(json) as { events: unknown[] }).events.length} events)\n`);
     await Promise.resolve();
   };
 

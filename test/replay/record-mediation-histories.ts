@@ -19,6 +19,9 @@ import { getMediationQuery, mediationActionUpdate } from '../../src/workflows/me
 import { caseInputFor, demoConfig, demoGrid } from '../helpers/fixtures';
 import { startStack } from '../helpers/stack';
 
+/** Histories recorded after a change worth guarding get a prefix, so the older files stay: REPLAY_HISTORY_PREFIX=records- */
+const prefix = process.env.REPLAY_HISTORY_PREFIX ?? '';
+
 const SECOND = 1_000;
 const directory = path.join(__dirname, 'histories');
 const EVERY_DAY_WORKS: WorkingCalendar = { workingHours: [{ start: '09:00', end: '17:00' }], weekend: [], holidays: [], workingWeekends: [] };
@@ -79,8 +82,8 @@ async function main(): Promise<void> {
   const save = async (name: string, handle: Handle, runId?: string) => {
     const args = ['workflow', 'show', '--address', stack.devServer.address, '--workflow-id', handle.workflowId, '--output', 'json'];
     const json = execFileSync(temporalCliPath(), runId ? [...args, '--run-id', runId] : args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    writeFileSync(path.join(directory, `mediation-${name}.json`), json);
-    process.stdout.write(`saved mediation-${name}.json (${(JSON.parse(json) as { events: unknown[] }).events.length} events)\n`);
+    writeFileSync(path.join(directory, `mediation-${prefix}${name}.json`), json);
+    process.stdout.write(`saved mediation-${prefix}${name}.json (${(JSON.parse(json) as { events: unknown[] }).events.length} events)\n`);
     await Promise.resolve();
   };
   const consentAll = async (handle: Handle, by: Actor) => {

@@ -15,10 +15,14 @@ import { temporalCliPath } from '../../src/temporal/binaries';
 import { obligationWorkflow } from '../../src/workflows/obligation';
 import { changeObligeeUpdate, endObligationUpdate, logContactUpdate } from '../../src/workflows/obligation-definitions';
 import { tinyCityConfig } from '../helpers/fixtures';
+import { memoryRecords } from '../helpers/records';
 import { startStack } from '../helpers/stack';
 import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/temporal';
 import { OrgTree } from '../../src/domain/org-tree';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+
+/** Histories recorded after a change worth guarding get a prefix, so the older files stay: REPLAY_HISTORY_PREFIX=records- */
+const prefix = process.env.REPLAY_HISTORY_PREFIX ?? '';
 
 const directory = path.join(__dirname, 'histories');
 const DAY = 86_400_000;
@@ -41,8 +45,8 @@ async function onDevServer(): Promise<void> {
     await handle.executeUpdate(endObligationUpdate, { args: [{ actor: staff('d-admin'), reason: '撤销' }] });
     await handle.result();
     const json = execFileSync(temporalCliPath(), ['workflow', 'show', '--address', stack.devServer.address, '--workflow-id', handle.workflowId, '--output', 'json'], { encoding: 'utf8' });
-    writeFileSync(path.join(directory, 'obligation-contacts-handover-ended.json'), json);
-    process.stdout.write('saved obligation-contacts-handover-ended.json\n');
+    writeFileSync(path.join(directory, `obligation-${prefix}contacts-handover-ended.json`), json);
+    process.stdout.write(`saved obligation-${prefix}contacts-handover-ended.json\n`);
   } finally {
     await stack.stop();
   }
@@ -56,7 +60,7 @@ async function onTimeSkippingServer(): Promise<void> {
       connection: env.nativeConnection,
       taskQueue: 'record',
       workflowBundle: bundle,
-      activities: { notify: async () => Promise.resolve({ delivered: [] }), currentDutyOfficer: async () => Promise.resolve(undefined) },
+      activities: { notify: async () => Promise.resolve({ delivered: [] }), currentDutyOfficer: async () => Promise.resolve(undefined), recordEvents: memoryRecords().recordEvents },
     });
     await worker.runUntil(async () => {
       const t0 = await env.currentTimeMs();
@@ -71,7 +75,7 @@ async function onTimeSkippingServer(): Promise<void> {
       // Runs: week 0 met (closes, continues), week 1 missed after a reminder, week 2 missed → escalation.
       for (const [index, runId] of runs.slice(0, 3).entries()) {
         const history = await env.client.workflow.getHandle(input.obligationId, runId).fetchHistory();
-        const file = `obligation-period-${index}.json`;
+        const file = `obligation-${prefix}period-${index}.json`;
         writeFileSync(path.join(directory, file), `${historyToJSON(history)}\n`);
         process.stdout.write(`saved ${file} (${history.events?.length ?? 0} events)\n`);
       }
