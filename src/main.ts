@@ -17,6 +17,7 @@ import { DEFAULT_SDK_METRICS_ADDRESS, installRuntimeWithMetrics } from './metric
 import { startSmtpSink, type SmtpSink } from './mail/smtp-sink';
 import { seedObligations } from './obligations/seed';
 import { openRecordsStore } from './records/store';
+import { ensureRedactionSchedule, REDACTION_SCHEDULE_ID } from './records/redaction-schedule';
 import { createApiClient } from './temporal/connection';
 import { startDevServer, type DevServer } from './temporal/dev-server';
 import { startWorkerProcess, temporalTarget } from './worker-process';
@@ -88,6 +89,9 @@ async function main(): Promise<void> {
 
   const client = createApiClient(target);
   const seeded = await seedObligations(client, config, org, env.TEMPORAL_TASK_QUEUE);
+  const redactAfter = env.GRIDFLOW_REDACT_AFTER;
+  const redaction = await ensureRedactionSchedule(client, { taskQueue: env.TEMPORAL_TASK_QUEUE, redactAfter, timeZone: config.city.timeZone });
+  logger.info({ schedule: REDACTION_SCHEDULE_ID, redactAfter, redaction }, 'records redaction schedule');
   logger.info(seeded, 'contact obligations from config');
   const app = createApp({ config, org, client, taskQueue: env.TEMPORAL_TASK_QUEUE, authSecret, logger, records, metrics: { token: env.METRICS_TOKEN, sdkMetricsAddress } });
   const server: Server = await new Promise((resolve) => {

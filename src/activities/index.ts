@@ -8,6 +8,7 @@ import type { NotificationChannel } from '../notifications/channel';
 import { createDirectoryActivities } from './directory';
 import { createNotifyActivity } from './notify';
 import { createRecordActivities } from './records';
+import { createRedactionActivities } from './records-redaction';
 import type { RecordsStore } from '../records/store';
 
 export interface ActivityDeps {
@@ -24,6 +25,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDirectoryActivities(deps.org),
     ...createNotifyActivity(deps),
     ...createRecordActivities(deps.records),
+    ...createRedactionActivities(deps.records),
   };
 }
 

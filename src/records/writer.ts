@@ -2,7 +2,8 @@
  * Writes one batch of events and moves the current-state row forward, in one transaction.
  * Idempotent: an event already stored (same workflow id and seq) is skipped, and a row is only
  * replaced by a batch whose last seq is at least the row's — a retried or replayed batch, or one
- * delivered late, never duplicates an event or turns the state back.
+ * delivered late, never duplicates an event or turns the state back. A redacted row is final: a
+ * batch retried after redaction must not bring personal data back.
  */
 import type { Transaction } from 'kysely';
 import type { ObligationState } from '../domain/obligation-model';
@@ -50,16 +51,16 @@ export async function writeBatch(store: RecordsStore, batch: RecordBatch, now: D
 async function upsertCurrent(trx: Transaction<RecordsDatabase>, batch: RecordBatch, lastSeq: number, newEvents: RecordBatch['events'], now: string): Promise<boolean> {
   switch (batch.kind) {
     case 'case': {
-      const previous = await trx.selectFrom('case_records').select(['last_seq', 'within_deadline']).where('id', '=', batch.workflowId).executeTakeFirst();
-      if (previous && previous.last_seq > lastSeq) return false;
+      const previous = await trx.selectFrom('case_records').select(['last_seq', 'within_deadline', 'redacted_at']).where('id', '=', batch.workflowId).executeTakeFirst();
+      if (previous && (previous.last_seq > lastSeq || previous.redacted_at !== null)) return false;
       const row = caseRow(batch.state as unknown as CaseSnapshot, foldDerived(factsOf(previous), newEvents), lastSeq, now);
       const { id: _id, ...update } = row;
       await trx.insertInto('case_records').values(row).onConflict((conflict) => conflict.column('id').doUpdateSet(update)).execute();
       return true;
     }
     case 'mediation': {
-      const previous = await trx.selectFrom('mediation_records').select(['last_seq', 'agreement', 'breached']).where('id', '=', batch.workflowId).executeTakeFirst();
-      if (previous && previous.last_seq > lastSeq) return false;
+      const previous = await trx.selectFrom('mediation_records').select(['last_seq', 'agreement', 'breached', 'redacted_at']).where('id', '=', batch.workflowId).executeTakeFirst();
+      if (previous && (previous.last_seq > lastSeq || previous.redacted_at !== null)) return false;
       const row = mediationRow(batch.state as unknown as MediationSnapshot, foldDerived(factsOf(previous), newEvents), lastSeq, now);
       const { id: _id, ...update } = row;
       await trx.insertInto('mediation_records').values(row).onConflict((conflict) => conflict.column('id').doUpdateSet(update)).execute();

@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import type { RecordBatch } from '../../src/records/events';
 import { openRecordsStore, type RecordsStore } from '../../src/records/store';
 import { writeBatch } from '../../src/records/writer';
+import { createRedactionActivities } from '../../src/activities/records-redaction';
 
 /** The PostgreSQL URL the tests may use, if any (.ci/run always sets TEST_DATABASE_URL). */
 export const testDatabaseUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
@@ -47,6 +48,17 @@ export function memoryRecords(): { recordEvents(batch: RecordBatch): Promise<{ i
     async recordEvents(batch) {
       const { inserted } = await writeBatch(await store(), batch);
       return { inserted };
+    },
+  };
+}
+
+/** Both records activities over one in-memory store, for workflow tests' activity objects. */
+export function memoryRecordActivities() {
+  const records = memoryRecords();
+  return {
+    recordEvents: records.recordEvents,
+    async redactExpiredRecords(input: { redactAfter: string }) {
+      return createRedactionActivities(await records.store()).redactExpiredRecords(input);
     },
   };
 }

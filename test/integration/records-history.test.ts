@@ -11,6 +11,7 @@
 import { DateTime } from 'luxon';
 import { driftReport, hasDrift, openExecutions } from '../../src/records/drift';
 import { rebuildCurrentState } from '../../src/records/rebuild';
+import { ensureRedactionSchedule, REDACTION_SCHEDULE_ID } from '../../src/records/redaction-schedule';
 import { demoConfig, demoOrg } from '../helpers/fixtures';
 import { http, startStack, waitFor, type Stack } from '../helpers/stack';
 
@@ -182,5 +183,34 @@ describe('records store behind the API', () => {
     expect((await drift()).missingInStore).toEqual([{ id: escalated.id, kind: 'case', status: 'assigned' }]);
     expect((await rebuildCurrentState(stack.records, { workflowIds: [escalated.id] })).case).toBe(1);
     expect(hasDrift(await drift())).toBe(false);
+  });
+
+  test("the redaction schedule removes residents' personal data from closed records and leaves every figure", async () => {
+    const today = DateTime.now().setZone(demoConfig.city.timeZone).toISODate();
+    const report = async () => (await http(stack, 'GET', `/api/v1/reports/cases?unit=${demoOrg.root.id}&from=${today}&to=${today}`, { headers: bearer(admin.id) })).body;
+    const figuresBefore = await report();
+    const schedule = { taskQueue: stack.taskQueue, redactAfter: 'P0D', timeZone: demoConfig.city.timeZone };
+    expect(await ensureRedactionSchedule(stack.client, schedule)).toBe('created');
+    // Created at every start: the second time it is brought up to date, not duplicated.
+    expect(await ensureRedactionSchedule(stack.client, schedule)).toBe('updated');
+    await stack.client.schedule.getHandle(REDACTION_SCHEDULE_ID).trigger();
+    const redactedIds = await waitFor(async () => {
+      const rows = await stack.records.db.selectFrom('case_records').select('id').where('redacted_at', 'is not', null).execute();
+      return rows.length === 2 ? rows.map((row) => row.id).sort() : undefined;
+    }, 60_000, 'the closed and the cancelled case redacted');
+    expect(redactedIds).toEqual([closed.id, cancelled.id].sort());
+
+    const stored = await http(stack, 'GET', `/api/v1/cases/${closed.id}`, { headers: bearer(admin.id) });
+    expect(stored.status).toBe(200);
+    const text = JSON.stringify(stored.body);
+    for (const personal of [RESIDENT.name, RESIDENT.phone, DESCRIPTION, '谢谢', grid.addresses[0]!]) expect(text).not.toContain(personal);
+    const events = await stack.records.db.selectFrom('record_events').select(['data', 'state']).where('workflow_id', '=', closed.id).execute();
+    for (const personal of [RESIDENT.name, RESIDENT.phone, DESCRIPTION, '谢谢']) expect(JSON.stringify(events)).not.toContain(personal);
+    // The staff's own note and every step stay; the open case keeps its data until it closes.
+    expect(stored.body.timeline.map((entry: { type: string }) => entry.type)).toEqual(before.staff!.body.timeline.map((entry: { type: string }) => entry.type));
+    expect(text).toContain('已更换灯泡');
+    expect((await http(stack, 'GET', `/api/v1/cases/${escalated.id}`, { headers: bearer(admin.id) })).body.reporter.name).toBe(RESIDENT.name);
+    expect(await report()).toEqual(figuresBefore);
+    await stack.client.schedule.getHandle(REDACTION_SCHEDULE_ID).delete();
   });
 });

@@ -15,7 +15,7 @@ import { addClockTime } from '../../src/domain/working-calendar';
 import { caseWorkflow } from '../../src/workflows/case';
 import { CASE_CONFLICT, CASE_FORBIDDEN, caseActionUpdate, getCaseQuery } from '../../src/workflows/definitions';
 import { caseInputFor, demoOrg, demoGrid } from '../helpers/fixtures';
-import { memoryRecords } from '../helpers/records';
+import { memoryRecordActivities } from '../helpers/records';
 import { eventually } from '../helpers/eventually';
 import { bundleWorkflows, createTimeSkippingEnv, endWhenIdle, withTestWorker } from '../helpers/temporal';
 
@@ -45,7 +45,7 @@ function recordingActivities(options: { failMail?: boolean } = {}) {
     async currentDutyOfficer(unitId) {
       return Promise.resolve(demoOrg.dutyOfficer(unitId)?.id);
     },
-    recordEvents: memoryRecords().recordEvents,
+    ...memoryRecordActivities(),
   };
   return { sent, activities };
 }

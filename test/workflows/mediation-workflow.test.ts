@@ -20,7 +20,7 @@ import { getMediationQuery, MEDIATION_CONFLICT, MEDIATION_FORBIDDEN, mediationAc
 import { eventually } from '../helpers/eventually';
 import { disputeCaseStandIn } from './fixtures/mediation-parent';
 import { caseInputFor, demoConfig, demoOrg } from '../helpers/fixtures';
-import { memoryRecords } from '../helpers/records';
+import { memoryRecordActivities } from '../helpers/records';
 import { bundleWorkflows, createTimeSkippingEnv, endWhenIdle, withTestWorker } from '../helpers/temporal';
 
 const MINUTE = 60_000;
@@ -85,7 +85,7 @@ function recordingActivities(options: { failMail?: boolean } = {}) {
     async currentDutyOfficer(unitId) {
       return Promise.resolve(demoOrg.dutyOfficer(unitId)?.id);
     },
-    recordEvents: memoryRecords().recordEvents,
+    ...memoryRecordActivities(),
   };
   const of = (template: NotificationTemplate) => sent.filter((request) => request.template === template);
   return { sent, of, activities, smtp };

@@ -15,7 +15,7 @@ import { periodContaining } from '../../src/domain/obligation-periods';
 import { obligationWorkflow } from '../../src/workflows/obligation';
 import { OBLIGATION_CONFLICT, OBLIGATION_FORBIDDEN, changeObligeeUpdate, endObligationUpdate, getObligationQuery, logContactUpdate } from '../../src/workflows/obligation-definitions';
 import { demoConfig, demoOrg } from '../helpers/fixtures';
-import { memoryRecords } from '../helpers/records';
+import { memoryRecordActivities } from '../helpers/records';
 import { eventually } from '../helpers/eventually';
 import { bundleWorkflows, createTimeSkippingEnv, endWhenIdle, withTestWorker } from '../helpers/temporal';
 
@@ -48,7 +48,7 @@ function recording() {
     async currentDutyOfficer(unitId) {
       return Promise.resolve(demoOrg.dutyOfficer(unitId)?.id);
     },
-    recordEvents: memoryRecords().recordEvents,
+    ...memoryRecordActivities(),
   };
   return { sent, activities };
 }

@@ -18,7 +18,7 @@ import { obligationWorkflow } from '../../src/workflows/obligation';
 import { getObligationQuery, logContactUpdate } from '../../src/workflows/obligation-definitions';
 import { eventually } from '../helpers/eventually';
 import { caseInputFor, demoConfig, demoOrg, demoGrid } from '../helpers/fixtures';
-import { memoryRecords } from '../helpers/records';
+import { memoryRecordActivities, memoryRecords } from '../helpers/records';
 import { bundleWorkflows, createTimeSkippingEnv, endWhenIdle, withTestWorker } from '../helpers/temporal';
 
 const MINUTE = 60_000;
@@ -64,6 +64,7 @@ function storeActivities() {
       }
       return result;
     },
+    redactExpiredRecords: memoryRecordActivities().redactExpiredRecords,
   };
   return { activities, outage, store: records.store };
 }
