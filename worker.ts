@@ -3,10 +3,14 @@
  *   TEMPORAL_ADDRESS=temporal.example.org:7233 SMTP_URL=smtp://relay:25 node dist/worker.js
  * `npm start` runs one inside the embedded stack instead.
  */
+import express from 'express';
+import { errorHandler } from './src/api/errors';
+import { metricsRoutes } from './src/api/routes/metrics';
 import { loadEnv } from './src/config/env';
 import { loadConfig } from './src/config/load';
 import { OrgTree } from './src/domain/org-tree';
 import { createLogger } from './src/logger';
+import { installRuntimeWithMetrics } from './src/metrics/sdk-metrics';
 import { startWorkerProcess, temporalTarget } from './src/worker-process';
 
 async function run(): Promise<void> {
@@ -14,6 +18,9 @@ async function run(): Promise<void> {
   const logger = createLogger(env.LOG_LEVEL);
   if (!env.SMTP_URL) throw new Error('SMTP_URL is required for a standalone worker (npm start runs an SMTP sink instead)');
   const config = loadConfig(env.GRIDFLOW_CONFIG);
+  const sdkMetricsAddress = installRuntimeWithMetrics(env.TEMPORAL_METRICS_ADDRESS, {}, (error) =>
+    logger.warn({ err: error }, 'Temporal SDK metrics not served'),
+  );
   const worker = await startWorkerProcess({
     env,
     config,
@@ -22,7 +29,14 @@ async function run(): Promise<void> {
     smtpUrl: env.SMTP_URL,
     logger,
   });
-  const stop = () => void worker.shutdown();
+  // The activities' counters (notifications, escalations, e-mail failures) live in this process.
+  const metricsServer = env.WORKER_METRICS_PORT
+    ? express().use(metricsRoutes({ token: env.METRICS_TOKEN, sdkMetricsAddress })).use(errorHandler(logger)).listen(env.WORKER_METRICS_PORT, env.HOST)
+    : undefined;
+  const stop = () => {
+    metricsServer?.close();
+    void worker.shutdown();
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   await worker.done;

@@ -11,6 +11,7 @@ import type { Locale } from '../domain/vocabulary';
 import { toLocale, translator } from '../i18n';
 import type { NotificationChannel } from '../notifications/channel';
 import { renderNotification } from '../notifications/render';
+import { deliveryFailuresTotal, escalationsTotal, notificationsTotal, obligationMissesTotal } from '../metrics/registry';
 
 export interface NotifyDeps {
   config: GridflowConfig;
@@ -81,14 +82,27 @@ export function createNotifyActivity(deps: NotifyDeps) {
           done.add(recipient.key);
           context?.heartbeat([...done]);
         } catch (error) {
+          deliveryFailuresTotal.inc({ channel: deps.channel.name });
           // i18n-exempt: the activity's failure, for operators and Temporal's retry log.
           failures.push(`${recipient.key}: ${(error as Error).message}`);
         }
       }
       if (failures.length > 0) throw new Error(`delivery failed for ${failures.join('; ')}`);
+      countDelivered(request);
       return { delivered: [...done] };
     },
   };
+}
+
+/**
+ * Counts a notification once it reached everyone (a retried activity completes once), and the
+ * events it announces: every escalation and every missed contact period sends exactly one.
+ */
+function countDelivered(request: NotificationRequest): void {
+  notificationsTotal.inc({ template: request.template });
+  if (request.template === 'case_escalated') escalationsTotal.inc({ kind: 'case', level: request.facts?.level ?? 'unknown' });
+  if (request.template === 'mediation_escalated') escalationsTotal.inc({ kind: 'mediation', level: request.facts?.level ?? 'unknown' });
+  if (request.template === 'obligation_missed') obligationMissesTotal.inc();
 }
 
 function nameIn(name: { 'zh-CN': string; en?: string | undefined } | undefined, locale: Locale): string | undefined {

@@ -10,6 +10,8 @@ import type { GridflowConfig } from '../config/schema';
 import type { OrgTree } from '../domain/org-tree';
 import type { RecordsStore } from '../records/store';
 import { authenticate } from './auth';
+import { httpMetrics } from '../metrics/http';
+import { registerCaseGauges } from '../metrics/case-gauges';
 import { dashboardRoutes } from './dashboard';
 import { errorHandler, notFoundHandler } from './errors';
 import { installLocaleSettings } from './locale';
@@ -18,6 +20,7 @@ import { openApiDocument } from './openapi';
 import { intakeLimiters } from './rate-limit';
 import { caseRoutes } from './routes/cases';
 import { meRoutes } from './routes/me';
+import { metricsRoutes, type MetricsRouteOptions } from './routes/metrics';
 import { healthRoutes } from './routes/health';
 import { mediationRoutes } from './routes/mediations';
 import { obligationRoutes } from './routes/obligations';
@@ -33,6 +36,8 @@ export interface ApiDeps {
   logger: Logger;
   /** The records store: reports, and executions Temporal deleted after retention. */
   records?: RecordsStore | undefined;
+  /** Who may scrape /metrics and where the Temporal SDK serves its own metrics in this process. */
+  metrics?: MetricsRouteOptions | undefined;
   /** The clock for submissions; tests may pin it. */
   now?: () => Date;
 }
@@ -48,6 +53,9 @@ export function createApp(deps: ApiDeps): Express {
   installLocaleSettings(app, deps.config);
 
   const document = openApiDocument();
+  app.use(httpMetrics());
+  registerCaseGauges(deps.client);
+  app.use(metricsRoutes(deps.metrics ?? {}));
   app.use(healthRoutes(deps.client));
   app.get('/openapi.json', (_req, res) => {
     res.json(document);

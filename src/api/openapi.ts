@@ -1,3 +1,4 @@
+// i18n-exempt-file: the OpenAPI document is written for developers integrating with the API.
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas that validate requests, so the
  * contract and the checks cannot drift apart.

@@ -234,6 +234,7 @@ export const en: Catalog = {
     newObligeeOutOfScope: 'The new obligee is outside your unit',
     mediationOutOfScope: 'The mediation is outside your unit',
     rateLimited: 'Too many requests; retry in {{seconds}} seconds',
+    metricsForbidden: 'Metrics are only for the monitoring system',
   },
   /** Field-level messages (the `errors[].message` of a problem). */
   field: {

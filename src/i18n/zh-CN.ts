@@ -235,6 +235,7 @@ export const zhCN = {
     newObligeeOutOfScope: '新的责任人不在您的管辖范围内',
     mediationOutOfScope: '该纠纷调解不在您的管辖范围内',
     rateLimited: '请求过于频繁，请 {{seconds}} 秒后重试',
+    metricsForbidden: '指标接口只对监控系统开放',
   },
   /** Field-level messages (the `errors[].message` of a problem). */
   field: {

@@ -1,0 +1,41 @@
+/**
+ * `GET /metrics` in Prometheus text format: gridflow's registry (HTTP, notifications,
+ * escalations, obligation misses, e-mail failures, open and overdue cases) followed by the
+ * Temporal SDK's own metrics. Case counts are operational data, so the route answers only a
+ * scraper that sends METRICS_TOKEN as a Bearer token, or — with no token configured — loopback.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { Router, type Request } from 'express';
+import { message } from '../../i18n/message';
+import { metricsRegistry } from '../../metrics/registry';
+import { fetchSdkMetrics } from '../../metrics/sdk-metrics';
+import { problem } from '../errors';
+
+export interface MetricsRouteOptions {
+  /** Required Bearer token; undefined → loopback callers only. */
+  token?: string | undefined;
+  /** Where the Temporal SDK serves its metrics in this process, if it does. */
+  sdkMetricsAddress?: string | undefined;
+}
+
+function isLoopback(req: Request): boolean {
+  const address = req.socket.remoteAddress ?? '';
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+}
+
+function hasToken(req: Request, token: string): boolean {
+  const given = Buffer.from(req.get('authorization') ?? '');
+  const expected = Buffer.from(`Bearer ${token}`);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+export function metricsRoutes(options: MetricsRouteOptions): Router {
+  const router = Router();
+  router.get('/metrics', async (req, res) => {
+    const allowed = options.token ? hasToken(req, options.token) : isLoopback(req);
+    if (!allowed) throw problem(403, 'forbidden', message('detail.metricsForbidden'));
+    const [own, sdk] = await Promise.all([metricsRegistry.metrics(), fetchSdkMetrics(options.sdkMetricsAddress)]);
+    res.type(metricsRegistry.contentType).send(sdk ? `${own}\n# Temporal SDK (core) metrics\n${sdk}` : own);
+  });
+  return router;
+}
