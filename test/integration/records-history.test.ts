@@ -1,6 +1,7 @@
 /**
- * The records store behind the API on real parts (dev server, SMTP, worker, SQLite file): cases
- * and obligations read back with the same state and timeline once Temporal has deleted them, and
+ * The records store behind the API on real parts (dev server, SMTP, worker, SQLite file): cases,
+ * mediations and obligations read back with the same state and timeline once Temporal has deleted
+ * them; drift, rebuild and the redaction schedule; and
  * the case report of the district counting what happened, as JSON and CSV, scoped, without
  * personal data.
  *
@@ -9,10 +10,12 @@
  * takes the dev server about a minute: both executions are deleted together, once).
  */
 import { DateTime } from 'luxon';
+import { mediationInputFor } from '../../src/domain/mediation-model';
+import { mediationWorkflow } from '../../src/workflows/mediation';
 import { driftReport, hasDrift, openExecutions } from '../../src/records/drift';
 import { rebuildCurrentState } from '../../src/records/rebuild';
 import { ensureRedactionSchedule, REDACTION_SCHEDULE_ID } from '../../src/records/redaction-schedule';
-import { demoConfig, demoOrg } from '../helpers/fixtures';
+import { caseInputFor, demoConfig, demoGrid, demoOrg } from '../helpers/fixtures';
 import { http, startStack, waitFor, type Stack } from '../helpers/stack';
 
 let stack: Stack;
@@ -64,6 +67,19 @@ async function storedStatus(table: 'case_records' | 'obligation_records', id: st
   await waitFor(async () => ((await stack.records.db.selectFrom(table).select('status').where('id', '=', id).executeTakeFirst())?.status === status ? true : undefined), 30_000, `${id} ${status} in the store`);
 }
 
+/** A dispute's mediation started on its own (as the mediation API test does), withdrawn by the community secretary. */
+async function withdrawnMediation(): Promise<string> {
+  const dispute = caseInputFor({ submittedAtMs: Date.now(), gridId: demoGrid.id, category: 'neighbour_dispute' });
+  const secretary = demoOrg.dutyOfficer(demoOrg.lineage(demoGrid.id).find((unit) => unit.level === 'community')!.id)!;
+  const requestedBy = { kind: 'staff' as const, id: secretary.id, role: secretary.role, unitId: secretary.unit };
+  const input = mediationInputFor(stack.config, dispute, [{ name: '王五', role: 'applicant', phone: '+8613812345678' }, { name: '赵六', role: 'respondent' }], { requestedBy, now: new Date() });
+  await stack.client.workflow.start(mediationWorkflow, { args: [input], workflowId: input.mediationId, taskQueue: stack.taskQueue });
+  const withdrawn = await http(stack, 'POST', `/api/v1/mediations/${input.mediationId}/actions`, { body: { type: 'withdraw', partyId: 'p1', reason: '已和解' }, headers: bearer(secretary.id) });
+  expect(withdrawn.status).toBe(200);
+  await waitFor(async () => ((await stack.records.db.selectFrom('mediation_records').select('stage').where('id', '=', input.mediationId).executeTakeFirst())?.stage === 'withdrawn' ? true : undefined), 30_000, 'the withdrawal in the store');
+  return input.mediationId;
+}
+
 const supervisor = demoConfig.staff.find((person) => person.role === 'supervisor' && person.unit === street.id)!;
 
 describe('records store behind the API', () => {
@@ -71,6 +87,7 @@ describe('records store behind the API', () => {
   let escalated: { id: string };
   let cancelled: { id: string };
   let obligationId: string;
+  let mediationId: string;
   /** What the API answered while Temporal still had the executions. */
   const before: Record<string, { status: number; body: any }> = {};
 
@@ -99,7 +116,9 @@ describe('records store behind the API', () => {
     before.integration = await http(stack, 'GET', `/api/v1/cases/${closed.id}`, { headers: integration() });
     before.resident = await http(stack, 'GET', `/api/v1/cases/${closed.id}`, { headers: { 'x-case-token': closed.caseToken } });
     before.obligation = await http(stack, 'GET', `/api/v1/obligations/${obligationId}`, { headers: bearer(admin.id) });
-    await deleteExecutions([closed.id, obligationId]);
+    mediationId = await withdrawnMediation();
+    before.mediation = await http(stack, 'GET', `/api/v1/mediations/${mediationId}`, { headers: bearer(admin.id) });
+    await deleteExecutions([closed.id, obligationId, mediationId]);
   }, 240_000);
 
   test('a closed case reads the same from the store once Temporal has deleted it: staff, integration and resident views', async () => {
@@ -128,6 +147,14 @@ describe('records store behind the API', () => {
     expect(after.body).toEqual(before.obligation!.body);
     const events = await stack.records.db.selectFrom('record_events').select('type').where('workflow_id', '=', id).orderBy('seq').execute();
     expect(events.map((event) => event.type)).toEqual(['opened', 'contact_logged', 'ended']);
+  });
+
+  test('a withdrawn mediation reads the same from the store once Temporal has deleted it', async () => {
+    expect(before.mediation!.status).toBe(200);
+    expect(before.mediation!.body.stage).toBe('withdrawn');
+    const after = await http(stack, 'GET', `/api/v1/mediations/${mediationId}`, { headers: bearer(admin.id) });
+    expect(after.status).toBe(200);
+    expect(after.body).toEqual(before.mediation!.body);
   });
 
   test('the case report counts what happened in the district this month, as JSON and CSV, without personal data', async () => {
@@ -167,7 +194,9 @@ describe('records store behind the API', () => {
     const backwards = await http(stack, 'GET', '/api/v1/reports/cases?from=2026-03-31&to=2026-03-01', { headers: bearer(admin.id) });
     expect(backwards.status).toBe(400);
     expect(backwards.body.errors[0].field).toBe('query.to');
-    expect((await http(stack, 'GET', '/api/v1/reports/mediations', { headers: bearer(admin.id) })).body.totals.started).toBe(0);
+    const mediations = await http(stack, 'GET', `/api/v1/reports/mediations?${query}`, { headers: bearer(admin.id) });
+    expect(mediations.body.totals).toMatchObject({ started: 1, withdrawn: 1, agreement: 0, open: 0 });
+    expect(JSON.stringify(mediations.body)).not.toContain('王五');
   });
 
   test('drift: none while the records keep up; a lost row is named, and rebuilt from the events', async () => {
