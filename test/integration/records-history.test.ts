@@ -13,6 +13,7 @@ import { DateTime } from 'luxon';
 import { mediationInputFor } from '../../src/domain/mediation-model';
 import { mediationWorkflow } from '../../src/workflows/mediation';
 import { driftReport, hasDrift, openExecutions } from '../../src/records/drift';
+import { backfillFromTemporal } from '../../src/records/backfill';
 import { rebuildCurrentState } from '../../src/records/rebuild';
 import { ensureRedactionSchedule, REDACTION_SCHEDULE_ID } from '../../src/records/redaction-schedule';
 import { caseInputFor, demoConfig, demoGrid, demoOrg } from '../helpers/fixtures';
@@ -199,7 +200,7 @@ describe('records store behind the API', () => {
     expect(JSON.stringify(mediations.body)).not.toContain('王五');
   });
 
-  test('drift: none while the records keep up; a lost row is named, and rebuilt from the events', async () => {
+  test('drift: none while the records keep up; a lost row is named and rebuilt from the events; a case from before the store is back-filled', async () => {
     const drift = async () => driftReport(stack.records, await openExecutions(stack.client));
     // Visibility is eventually consistent: wait for it to agree.
     const clean = await waitFor(async () => {
@@ -212,6 +213,19 @@ describe('records store behind the API', () => {
     expect((await drift()).missingInStore).toEqual([{ id: escalated.id, kind: 'case', status: 'assigned' }]);
     expect((await rebuildCurrentState(stack.records, { workflowIds: [escalated.id] })).case).toBe(1);
     expect(hasDrift(await drift())).toBe(false);
+
+    // A case from before the store: no row, no events. Back-filled from its query under the same keys.
+    const rowBefore = await stack.records.db.selectFrom('case_records').selectAll().where('id', '=', escalated.id).executeTakeFirstOrThrow();
+    await stack.records.db.deleteFrom('record_events').where('workflow_id', '=', escalated.id).execute();
+    await stack.records.db.deleteFrom('case_records').where('id', '=', escalated.id).execute();
+    const missing = (await drift()).missingInStore;
+    expect(await backfillFromTemporal(stack.client, stack.records, missing)).toEqual({ cases: 1, mediations: 0, failed: [] });
+    expect(hasDrift(await drift())).toBe(false);
+    const events = await stack.records.db.selectFrom('record_events').select(['seq', 'type']).where('workflow_id', '=', escalated.id).orderBy('seq').execute();
+    expect(events).toEqual([{ seq: 1, type: 'submitted' }, { seq: 2, type: 'assigned' }, { seq: 3, type: 'escalated' }]);
+    const { updated_at: _updated, ...rowAfter } = await stack.records.db.selectFrom('case_records').selectAll().where('id', '=', escalated.id).executeTakeFirstOrThrow();
+    const { updated_at: _was, ...rowWas } = rowBefore;
+    expect(rowAfter).toEqual(rowWas);
   });
 
   test("the redaction schedule removes residents' personal data from closed records and leaves every figure", async () => {
