@@ -5,8 +5,7 @@
  */
 
 /** The three kinds of work the store keeps. */
-export const RECORD_KINDS = ['case', 'mediation', 'obligation'] as const;
-export type RecordKind = (typeof RECORD_KINDS)[number];
+export type RecordKind = 'case' | 'mediation' | 'obligation';
 
 /** One event: a timeline entry of a case or mediation, or an obligation's contact or period result. */
 export interface RecordEvent {

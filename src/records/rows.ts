@@ -5,7 +5,7 @@
 import type { CaseState } from '../domain/case-model';
 import type { MediationState } from '../domain/mediation-model';
 import type { ObligationState } from '../domain/obligation-model';
-import type { RecordEvent, RecordKind } from './events';
+import type { RecordEvent } from './events';
 import type { CaseRecordsTable, MediationRecordsTable, ObligationRecordsTable } from './schema';
 
 /** A case as the store keeps it: the state without its timeline (the events are the timeline). */
@@ -111,10 +111,3 @@ export function factsOf(row: { within_deadline?: number | null; agreement?: numb
   if (!row) return NO_FACTS;
   return { withinDeadline: row.within_deadline ?? null, agreement: row.agreement ?? 0, breached: row.breached ?? 0 };
 }
-
-/** The table holding current state of each kind. */
-export const CURRENT_TABLE = {
-  case: 'case_records',
-  mediation: 'mediation_records',
-  obligation: 'obligation_records',
-} as const satisfies Record<RecordKind, string>;
