@@ -93,7 +93,8 @@ export class Recorder {
       try {
         await recordEvents(batch);
       } catch (error) {
-        // Only cancellation ends the retries; the events are logged so an operator can rebuild.
+        // Only cancellation ends the retries. Logged, not fatal: a case's or mediation's timeline can
+        // still be written from its query (`npm run records:drift -- --backfill`).
         log.error('events not recorded', { kind: this.kind, seqs: this.inFlight.map((event) => event.seq), error: String(error) });
       }
       this.inFlight = [];
