@@ -83,7 +83,7 @@ export function createApp(deps: ApiDeps): Express {
     }),
   );
   const now = deps.now ?? (() => new Date());
-  api.use(supervisionRoutes({ client: deps.client, org: deps.org, now }));
+  api.use(supervisionRoutes({ client: deps.client, org: deps.org, now, records: deps.records }));
   api.use(meRoutes({ config: deps.config, org: deps.org }));
   api.use(mediationRoutes({ config: deps.config, org: deps.org, client: deps.client, now, records: deps.records }));
   api.use(obligationRoutes({ config: deps.config, org: deps.org, client: deps.client, taskQueue: deps.taskQueue, now, records: deps.records }));

@@ -94,6 +94,19 @@ export const RECORDS_MIGRATIONS: Record<string, Migration> = {
       }
     },
   },
+  /**
+   * The current deadline of each case, so the supervision summary can count what will breach
+   * from the store instead of scanning Temporal visibility. Rows written before it fill in with
+   * their next event (or `npm run records:rebuild`).
+   */
+  '0002-case-due-at': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('case_records').addColumn('due_at', 'text').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('case_records').dropColumn('due_at').execute();
+    },
+  },
 };
 
 /** Serves the list above to kysely's Migrator (no migration files to find at run time). */

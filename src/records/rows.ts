@@ -58,6 +58,7 @@ export function caseRow(state: CaseSnapshot, facts: DerivedFacts, lastSeq: numbe
     reopens: state.reopens,
     rating: state.rating ?? null,
     overdue: flag(state.overdue),
+    due_at: state.dueAt ?? null,
     last_seq: lastSeq,
     state: JSON.stringify(state),
     updated_at: now,

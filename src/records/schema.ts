@@ -38,6 +38,8 @@ export interface CaseRecordsTable {
   reopens: number;
   rating: number | null;
   overdue: number;
+  /** The current deadline (absent while the clock is paused); null on rows older than migration 0002 until their next event. */
+  due_at: string | null;
   last_seq: number;
   state: string;
   updated_at: string;

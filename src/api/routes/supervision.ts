@@ -1,12 +1,15 @@
 /**
- * `/supervision`: what is overdue in a supervisor's part of the tree, and a summary of the open
- * load there — answered from Temporal visibility, scoped to the caller's subtree.
+ * `/supervision`: what is overdue in a supervisor's part of the tree (from Temporal visibility),
+ * and a summary of the open load there (from the records store's current-state rows when there is
+ * a store, else from visibility) — scoped to the caller's subtree.
  */
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import type { OrgTree } from '../../domain/org-tree';
 import { breachingSoon, byChildUnit, countByStatusAndLevel, loadByAssignee, overdueCases, overdueOrEscalated } from '../../domain/supervision';
 import { requireStaff } from '../auth';
+import { openCasesUnder } from '../../records/open-cases';
+import type { RecordsStore } from '../../records/store';
 import { listCases } from '../case-visibility';
 import { parseOr400 } from '../errors';
 import { overdueQuerySchema, summaryQuerySchema } from '../schemas/supervision';
@@ -15,7 +18,18 @@ import { scopedUnit } from '../scope';
 /** The most cases one summary reads; a larger subtree is reported as truncated. */
 export const SUMMARY_CASE_LIMIT = 20_000;
 
-export function supervisionRoutes(deps: { client: Client; org: OrgTree; now: () => Date }): Router {
+export interface SupervisionDeps {
+  client: Client;
+  org: OrgTree;
+  now: () => Date;
+  /**
+   * The records store: when present the summary aggregates its current-state rows (milliseconds)
+   * instead of listing every open execution of the subtree from visibility (seconds at city scale).
+   */
+  records?: RecordsStore | undefined;
+}
+
+export function supervisionRoutes(deps: SupervisionDeps): Router {
   const { client, org } = deps;
   const router = Router();
 
@@ -35,12 +49,13 @@ export function supervisionRoutes(deps: { client: Client; org: OrgTree; now: () 
     const query = parseOr400(summaryQuerySchema, req.query, 'query');
     const unit = scopedUnit(staff, org, query.unit);
     const now = deps.now();
-    const open = await listCases(client, { unit, openOnly: true }, SUMMARY_CASE_LIMIT);
+    const open = deps.records ? await openCasesUnder(deps.records, org, unit) : await listCases(client, { unit, openOnly: true }, SUMMARY_CASE_LIMIT);
     const nowMs = now.getTime();
     res.json({
       unit,
       asOf: now.toISOString(),
-      truncated: open.length >= SUMMARY_CASE_LIMIT,
+      source: deps.records ? 'records' : 'visibility',
+      truncated: !deps.records && open.length >= SUMMARY_CASE_LIMIT,
       open: open.length,
       overdue: overdueCases(open, nowMs).length,
       byStatusAndLevel: countByStatusAndLevel(open),
