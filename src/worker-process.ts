@@ -36,6 +36,7 @@ export async function startWorkerProcess(options: {
     connection,
     namespace: target.namespace,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
+    maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
     activities: createActivities({ config, org, channel, publicUrl: env.GRIDFLOW_PUBLIC_URL, records }),
   });
   const done = worker.run().finally(async () => {
