@@ -3,7 +3,7 @@
  * subtree from visibility (bench/README.md: seconds at city scale). This holds them to the same
  * answer on a real stack: after cases are escalated, resolved and cancelled, the open cases the
  * store gives for a unit equal those visibility lists, field by field, and the summary route
- * says where its figures came from.
+ * says where its figures came from; the overdue board reads the same rows.
  */
 import { listCases } from '../../src/api/case-visibility';
 import { openCasesUnder } from '../../src/records/open-cases';
@@ -63,6 +63,11 @@ test('the store and visibility give the same open cases, and the summary says it
       expect(agreed.find((c) => c.id === ids[2])?.status).toBe('resolved');
     }
   }
+
+  // The board of escalated and overdue cases reads the same rows.
+  const board = await http(stack, 'GET', '/api/v1/supervision/overdue?unit=s&escalated=true', { headers: bearer('s-lead') });
+  expect(board.body.source).toBe('records');
+  expect(board.body.items.map((item: { id: string }) => item.id).sort()).toEqual([ids[0], ids[1], ids[4]].sort());
 
   const summary = await http(stack, 'GET', '/api/v1/supervision/summary?unit=s', { headers: bearer('s-lead') });
   expect(summary.status).toBe(200);

@@ -1,7 +1,9 @@
 /**
- * `/supervision`: what is overdue in a supervisor's part of the tree (from Temporal visibility),
- * and a summary of the open load there (from the records store's current-state rows when there is
- * a store, else from visibility) — scoped to the caller's subtree.
+ * `/supervision`: what is overdue (or escalated) in a supervisor's part of the tree and a summary
+ * of the open load there, scoped to the caller's subtree. Both read the records store's
+ * current-state rows when there is a store: at city scale visibility on the dev server answers a
+ * deadline-filtered query in ~60 ms of server time, one query at a time, and a listing at ~0.25 ms
+ * per case (bench/README.md). Without a store, both read visibility.
  */
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
@@ -23,8 +25,8 @@ export interface SupervisionDeps {
   org: OrgTree;
   now: () => Date;
   /**
-   * The records store: when present the summary aggregates its current-state rows (milliseconds)
-   * instead of listing every open execution of the subtree from visibility (seconds at city scale).
+   * The records store: when present both routes read its current-state rows (milliseconds)
+   * instead of querying visibility (hundreds of milliseconds to seconds at city scale).
    */
   records?: RecordsStore | undefined;
 }
@@ -39,9 +41,11 @@ export function supervisionRoutes(deps: SupervisionDeps): Router {
     const unit = scopedUnit(staff, org, query.unit);
     const now = deps.now();
     const withEscalated = query.escalated === 'true';
-    const candidates = await listCases(client, { unit, openOnly: true, ...(withEscalated ? {} : { dueBefore: now }) }, SUMMARY_CASE_LIMIT);
+    const candidates = deps.records
+      ? await openCasesUnder(deps.records, org, unit)
+      : await listCases(client, { unit, openOnly: true, ...(withEscalated ? {} : { dueBefore: now }) }, SUMMARY_CASE_LIMIT);
     const items = withEscalated ? overdueOrEscalated(candidates, now.getTime()) : overdueCases(candidates, now.getTime());
-    res.json({ unit, asOf: now.toISOString(), total: items.length, items: items.slice(0, query.limit) });
+    res.json({ unit, asOf: now.toISOString(), source: deps.records ? 'records' : 'visibility', total: items.length, items: items.slice(0, query.limit) });
   });
 
   router.get('/supervision/summary', async (req, res) => {
