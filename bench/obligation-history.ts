@@ -65,8 +65,6 @@ async function main(): Promise<void> {
       await env.sleep(WEEK);
     }
     const state = await handle.query(getObligationQuery);
-    const runs = new Set<string>();
-    for await (const execution of env.client.workflow.list({ query: `WorkflowId = '${input.obligationId}'` })) runs.add(execution.runId);
     console.log(`${WEEKS} weekly periods in ${((Date.now() - wall) / 1000).toFixed(1)} s of wall time; met ${state.totals.met}, missed ${state.totals.missed}`);
     console.log(`history of the current run: week 1 ${lengths[0]} events, week ${Math.ceil(WEEKS / 2)} ${lengths[Math.ceil(WEEKS / 2) - 1]}, week ${WEEKS} ${lengths.at(-1)}, max ${Math.max(...lengths)}`);
     await handle.executeUpdate('endObligation', { args: [{ reason: 'bench', actor: { kind: 'system' } }] }).catch(() => undefined);

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const { config } = stack;
   const org = new OrgTree(config.units, config.staff);
   await stack.waitForIdle();
-  console.log(`obligations ${OBLIGATIONS}, cases ${CASES}, sticky cache ${args.cache || 'default (500)'}`);
+  console.log(`obligations ${OBLIGATIONS}, cases ${CASES}, sticky cache ${args.cache || 'default (250)'}`);
   console.log(`start-up (empty)          ${stack.startupMs} ms; RSS idle ${mib(stack.rssBytes())}`);
 
   // Every (person, unit, period) is one obligation, as POST /obligations would create it.
