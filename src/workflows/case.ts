@@ -40,7 +40,7 @@ import type { RecordEvent } from '../records/events';
 import { CASE_CONFLICT, CASE_FORBIDDEN, caseActionUpdate, getCaseQuery, mediationProgressSignal } from './definitions';
 import { mediationWorkflow } from './mediation';
 import { Notifier } from './notifier';
-import { Recorder, RECORDS_SETTLE_LIMIT } from './recorder';
+import { carriedRecordsOf, Recorder, recordEventOf, RECORDS_SETTLE_LIMIT, snapshotOf } from './recorder';
 import { refusalFailure } from './refusal-failure';
 import { SYSTEM_REASONS } from '../domain/system-reasons';
 import { stripUndefined } from './strip-undefined';
@@ -109,22 +109,16 @@ export async function caseWorkflow(
       ...stripUndefined(extra),
     };
     state.timeline.push(entry);
-    recorder?.add({ seq: entry.seq, type: entry.type, at: entry.at, data: { ...entry } });
+    recorder?.add(recordEventOf(entry));
     version++;
     return entry;
   }
 
-  /** The state the store keeps beside the events: everything but the timeline, which the events are. */
   function snapshot(): Record<string, unknown> {
-    const { timeline: _timeline, ...rest } = state;
-    return rest;
+    return snapshotOf(state);
   }
-
-  /** Unconfirmed events of the run before; the whole timeline if that run did not record at all. */
   function carriedRecords(): RecordEvent[] {
-    if (!carried) return [];
-    if (carried.records !== undefined) return carried.records;
-    return state.timeline.map((entry) => ({ seq: entry.seq, type: entry.type, at: entry.at, data: { ...entry } }));
+    return carriedRecordsOf(carried, state.timeline);
   }
 
   function refreshDeadline(): void {

@@ -25,6 +25,27 @@ const { recordEvents } = proxyActivities<Activities>({
 /** How long a run about to continue-as-new waits for its queue to be written (see {@link Recorder.settle}). */
 export const RECORDS_SETTLE_LIMIT: Duration = '10 seconds';
 
+/** A timeline entry as the event the store records for it (the entry itself is the data). */
+export function recordEventOf(entry: { seq: number; type: string; at: string }): RecordEvent {
+  return { seq: entry.seq, type: entry.type, at: entry.at, data: { ...entry } };
+}
+
+/** The state the store keeps beside the events: everything but the timeline, which the events are. */
+export function snapshotOf(state: { timeline: unknown }): Record<string, unknown> {
+  const { timeline: _timeline, ...rest } = state;
+  return rest;
+}
+
+/** Unconfirmed events of the run before; the whole timeline if that run did not record at all. */
+export function carriedRecordsOf(
+  carried: { records?: RecordEvent[] | undefined } | undefined,
+  timeline: readonly { seq: number; type: string; at: string }[],
+): RecordEvent[] {
+  if (!carried) return [];
+  if (carried.records !== undefined) return carried.records;
+  return timeline.map(recordEventOf);
+}
+
 /** Events per activity call: bounds the payload when a long outage has queued many. */
 const MAX_BATCH = 100;
 
