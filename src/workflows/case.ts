@@ -91,7 +91,7 @@ export async function caseWorkflow(
   /** Bumped on every change, so the main loop wakes to recompute its next timer. */
   let version = 0;
   const notifier = new Notifier();
-  const recorder = recording ? new Recorder('case', snapshot, carriedRecords()) : undefined;
+  const recorder = recording ? new Recorder('case', () => snapshotOf(state), carriedRecordsOf(carried, state.timeline)) : undefined;
 
   const now = () => Date.now();
   const iso = (ms: number) => new Date(ms).toISOString();
@@ -112,13 +112,6 @@ export async function caseWorkflow(
     recorder?.add(recordEventOf(entry));
     version++;
     return entry;
-  }
-
-  function snapshot(): Record<string, unknown> {
-    return snapshotOf(state);
-  }
-  function carriedRecords(): RecordEvent[] {
-    return carriedRecordsOf(carried, state.timeline);
   }
 
   function refreshDeadline(): void {

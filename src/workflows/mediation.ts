@@ -97,7 +97,7 @@ export async function mediationWorkflow(
   /** Bumped on every change, so the main loop wakes to recompute its next timer. */
   let version = 0;
   const notifier = new Notifier();
-  const recorder = recording ? new Recorder('mediation', snapshot, carriedRecords()) : undefined;
+  const recorder = recording ? new Recorder('mediation', () => snapshotOf(state), carriedRecordsOf(carried, state.timeline)) : undefined;
   /** Progress signals to the parent case still in flight. */
   const reports = new Set<Promise<void>>();
   let reported = carried?.reported;
@@ -124,13 +124,6 @@ export async function mediationWorkflow(
     recorder?.add(recordEventOf(entry));
     version++;
     return entry;
-  }
-
-  function snapshot(): Record<string, unknown> {
-    return snapshotOf(state);
-  }
-  function carriedRecords(): RecordEvent[] {
-    return carriedRecordsOf(carried, state.timeline);
   }
 
   function syncSearchAttributes(): void {
