@@ -4,7 +4,7 @@
  * CaseConflict) or `Forbidden` (403, e.g. ObligationForbidden).
  */
 import { status } from '@grpc/grpc-js';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, isGrpcServiceError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, isGrpcServiceError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { hasMessage } from '../i18n';
 import { message, type Message, type MessageValues, type RefusalKey } from '../i18n/message';
@@ -41,6 +41,23 @@ export function messageProblem(error: unknown, what: Resource): ProblemError {
       : problem(404, 'not_found', message('detail.noSuch', { what }));
   }
   return toProblem(error);
+}
+
+/**
+ * A failed update as a problem. An update that reaches a workflow just as it closes can fail with
+ * NOT_FOUND without saying "completed" (the run ended with the update in flight); if the workflow
+ * exists and is closed, that is 409 "closed", not 404.
+ */
+export async function updateProblem(error: unknown, handle: WorkflowHandle, what: Resource): Promise<ProblemError> {
+  const answer = messageProblem(error, what);
+  if (answer.status !== 404) return answer;
+  try {
+    const description = await handle.describe();
+    if (description.status.name !== 'RUNNING') return problem(409, 'conflict', message('detail.closed', { what }));
+  } catch {
+    // Gone indeed: the 404 stands.
+  }
+  return answer;
 }
 
 /** Case messages. */

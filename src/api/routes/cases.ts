@@ -20,7 +20,7 @@ import { fieldProblem, parseOr400, problem } from '../errors';
 import { residentCaseView, staffCaseView } from '../presenters/case';
 import { caseActionSchema, caseListQuerySchema, feedbackSchema, submitCaseSchema } from '../schemas/cases';
 import { scopedUnit, staffCanSeeCase } from '../scope';
-import { caseMessageProblem } from '../temporal-errors';
+import { caseMessageProblem, updateProblem } from '../temporal-errors';
 import { fromStoreIfGone } from '../../records/after-retention';
 import { storedCase } from '../../records/history';
 import type { RecordsStore } from '../../records/store';
@@ -80,13 +80,11 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
   async function act(req: Request, id: string, build: (state: CaseState, principal: Principal) => CaseAction) {
     const { principal, state } = await readCase(req, id);
     const action = build(state, principal);
+    const handle = client.workflow.getHandle(caseWorkflowId(id));
     try {
-      return await client.workflow
-        .getHandle(caseWorkflowId(id))
-        .executeUpdate(caseActionUpdate, { args: [{ action, actor: actorOf(principal) }] })
-        .then((state) => present(principal, state));
+      return await handle.executeUpdate(caseActionUpdate, { args: [{ action, actor: actorOf(principal) }] }).then((state) => present(principal, state));
     } catch (error) {
-      throw caseMessageProblem(error);
+      throw await updateProblem(error, handle, 'case');
     }
   }
 

@@ -16,7 +16,7 @@ import { message } from '../../i18n/message';
 import { fieldProblem, parseOr400, problem, type ProblemError } from '../errors';
 import { mediationView } from '../presenters/mediation';
 import { mediationActionSchema, mediationIdParam, type MediationActionBody } from '../schemas/mediations';
-import { messageProblem } from '../temporal-errors';
+import { messageProblem, updateProblem } from '../temporal-errors';
 import { fromStoreIfGone } from '../../records/after-retention';
 import { storedMediation } from '../../records/history';
 import type { RecordsStore } from '../../records/store';
@@ -116,7 +116,7 @@ export function mediationRoutes(deps: MediationRoutesDeps): Router {
     try {
       after = await handle(id).executeUpdate(mediationActionUpdate, { args: [{ action, actor: actorOf(caller) }] });
     } catch (error) {
-      throw mediationMessageProblem(error);
+      throw await updateProblem(error, handle(id), 'mediation');
     }
     res.json(mediationView(after, { revealContact: revealsContact(caller, after) }));
   });

@@ -22,7 +22,7 @@ import {
   obligationListQuerySchema,
 } from '../schemas/obligations';
 import { scopedUnit } from '../scope';
-import { messageProblem } from '../temporal-errors';
+import { messageProblem, updateProblem } from '../temporal-errors';
 import { fromStoreIfGone } from '../../records/after-retention';
 import { storedObligation } from '../../records/history';
 import type { RecordsStore } from '../../records/store';
@@ -65,11 +65,11 @@ export function obligationRoutes(deps: ObligationRoutesDeps): Router {
     return { staff, id, state };
   }
 
-  async function update<T>(fn: () => Promise<T>): Promise<T> {
+  async function update<T>(id: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (error) {
-      throw messageProblem(error, 'obligation');
+      throw await updateProblem(error, handle(id), 'obligation');
     }
   }
 
@@ -136,7 +136,7 @@ export function obligationRoutes(deps: ObligationRoutesDeps): Router {
   router.post('/obligations/:id/contacts', async (req, res) => {
     const { staff, id } = await readObligation(req);
     const body = parseOr400(logContactSchema, req.body, 'body');
-    const state = await update(() => handle(id).executeUpdate(logContactUpdate, { args: [{ ...body, actor: actorOf({ kind: 'staff', staff }) }] }));
+    const state = await update(id, () => handle(id).executeUpdate(logContactUpdate, { args: [{ ...body, actor: actorOf({ kind: 'staff', staff }) }] }));
     res.status(201).json(state);
   });
 
@@ -146,7 +146,7 @@ export function obligationRoutes(deps: ObligationRoutesDeps): Router {
     const successor = org.staff(body.obligeeId);
     if (!successor) throw fieldProblem('body.obligeeId', 'field.unknownStaff');
     if (!org.isWithin(successor.unit, scopeOf(staff))) throw problem(403, 'forbidden', message('detail.newObligeeOutOfScope'));
-    const state = await update(() =>
+    const state = await update(id, () =>
       handle(id).executeUpdate(changeObligeeUpdate, { args: [{ obligeeId: successor.id, obligeeUnitId: successor.unit, reason: body.reason, actor: actorOf({ kind: 'staff', staff }) }] }),
     );
     res.json(state);
@@ -154,7 +154,7 @@ export function obligationRoutes(deps: ObligationRoutesDeps): Router {
 
   router.delete('/obligations/:id', async (req, res) => {
     const { staff, id } = await readObligation(req);
-    const state = await update(() => handle(id).executeUpdate(endObligationUpdate, { args: [{ actor: actorOf({ kind: 'staff', staff }) }] }));
+    const state = await update(id, () => handle(id).executeUpdate(endObligationUpdate, { args: [{ actor: actorOf({ kind: 'staff', staff }) }] }));
     res.json(state);
   });
 
