@@ -62,3 +62,28 @@ export function memoryRecordActivities() {
     },
   };
 }
+
+/**
+ * Runs `body` once on SQLite and once on PostgreSQL (skipped, with the warning above, when no
+ * server is configured): each block opens its own store before its tests and closes it after.
+ * `theStore()` is the open store; `maybe` is `test`, or `test.skip` for the missing dialect.
+ */
+export function describeOnEachStore(title: string, body: (theStore: () => RecordsStore, maybe: typeof test) => void): void {
+  describe.each([
+    ['sqlite', openSqliteTestStore],
+    ['postgres', openPostgresTestStore],
+  ] as const)(`${title} on %s`, (dialect, open) => {
+    let store: RecordsStore | undefined;
+    beforeAll(async () => {
+      store = await open();
+    });
+    afterAll(async () => {
+      await store?.close();
+    });
+    const theStore = (): RecordsStore => {
+      if (!store) throw new Error(`no ${dialect} store`);
+      return store;
+    };
+    body(theStore, dialect === 'postgres' && !testDatabaseUrl ? test.skip : test);
+  });
+}

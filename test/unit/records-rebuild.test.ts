@@ -7,14 +7,8 @@ import type { CaseState, TimelineEntry } from '../../src/domain/case-model';
 import type { RecordBatch } from '../../src/records/events';
 import { driftReport, hasDrift, type OpenWork } from '../../src/records/drift';
 import { rebuildCurrentState } from '../../src/records/rebuild';
-import type { RecordsStore } from '../../src/records/store';
 import { writeBatch } from '../../src/records/writer';
-import { openPostgresTestStore, openSqliteTestStore, testDatabaseUrl } from '../helpers/records';
-
-const dialects: [string, () => Promise<RecordsStore | undefined>][] = [
-  ['sqlite', openSqliteTestStore],
-  ['postgres', openPostgresTestStore],
-];
+import { describeOnEachStore } from '../helpers/records';
 
 function caseState(id: string, overrides: Partial<CaseState> = {}): Omit<CaseState, 'timeline'> {
   return {
@@ -50,16 +44,7 @@ function batch(id: string, entries: [number, string, Record<string, unknown>?][]
   };
 }
 
-describe.each(dialects)('rebuild and drift on %s', (dialect, open) => {
-  let store: RecordsStore | undefined;
-  beforeAll(async () => {
-    store = await open();
-  });
-  afterAll(async () => {
-    await store?.close();
-  });
-  const maybe = dialect === 'postgres' && !testDatabaseUrl ? test.skip : test;
-  const theStore = () => store!;
+describeOnEachStore('rebuild and drift', (theStore, maybe) => {
 
   maybe('rows rebuilt from the events equal the rows the writer kept', async () => {
     await writeBatch(theStore(), batch('c-one', [[1, 'submitted'], [2, 'assigned']], caseState('c-one')));

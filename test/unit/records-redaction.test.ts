@@ -6,9 +6,8 @@
 import type { CaseState } from '../../src/domain/case-model';
 import type { RecordBatch } from '../../src/records/events';
 import { redactClosedBefore, REDACTED } from '../../src/records/redaction';
-import type { RecordsStore } from '../../src/records/store';
 import { writeBatch } from '../../src/records/writer';
-import { openPostgresTestStore, openSqliteTestStore, testDatabaseUrl } from '../helpers/records';
+import { describeOnEachStore } from '../helpers/records';
 
 function closedCase(id: string, closedAt: string | undefined): RecordBatch {
   const state: Omit<CaseState, 'timeline'> = {
@@ -46,21 +45,10 @@ function closedCase(id: string, closedAt: string | undefined): RecordBatch {
   };
 }
 
-describe.each([
-  ['sqlite', openSqliteTestStore],
-  ['postgres', openPostgresTestStore],
-] as const)('redaction on %s', (dialect, open) => {
-  let store: RecordsStore | undefined;
-  beforeAll(async () => {
-    store = await open();
-  });
-  afterAll(async () => {
-    await store?.close();
-  });
-  const maybe = dialect === 'postgres' && !testDatabaseUrl ? test.skip : test;
+describeOnEachStore('redaction', (theStore, maybe) => {
 
   maybe('closed before the cutoff: personal data gone from row and events, figures and staff notes kept; later ones untouched', async () => {
-    const s = store!;
+    const s = theStore();
     const old = closedCase('c-old', '2020-01-03T00:00:00.000Z');
     await writeBatch(s, old);
     await writeBatch(s, closedCase('c-recent', '2026-01-03T00:00:00.000Z'));

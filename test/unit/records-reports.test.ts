@@ -10,10 +10,9 @@ import { obligationReport } from '../../src/records/obligation-report';
 import { reportCsv } from '../../src/records/report-csv';
 import { bucketOf, reportPeriod } from '../../src/records/report-period';
 import { quantile } from '../../src/records/report-stats';
-import type { RecordsStore } from '../../src/records/store';
 import { writeBatch } from '../../src/records/writer';
 import { tinyCityConfig } from '../helpers/fixtures';
-import { openPostgresTestStore, openSqliteTestStore, testDatabaseUrl } from '../helpers/records';
+import { describeOnEachStore } from '../helpers/records';
 
 const config = tinyCityConfig();
 const org = new OrgTree(config.units, config.staff);
@@ -59,21 +58,10 @@ function periodClosed(id: string, seq: number, unitId: string, obligeeId: string
   };
 }
 
-describe.each([
-  ['sqlite', openSqliteTestStore],
-  ['postgres', openPostgresTestStore],
-] as const)('reports on %s', (dialect, open) => {
-  let store: RecordsStore | undefined;
-  beforeAll(async () => {
-    store = await open();
-  });
-  afterAll(async () => {
-    await store?.close();
-  });
-  const maybe = dialect === 'postgres' && !testDatabaseUrl ? test.skip : test;
+describeOnEachStore('reports', (theStore, maybe) => {
 
   maybe('mediation outcomes of the subtree, by child unit and month', async () => {
-    const s = store!;
+    const s = theStore();
     await writeBatch(s, mediation('m1', 'c', 'fulfilled', '2026-03-02T02:00:00.000Z', ['opened', 'agreement_in_force', 'fulfilled']));
     await writeBatch(s, mediation('m2', 'c', 'referred', '2026-03-03T02:00:00.000Z', ['opened', 'agreement_in_force', 'breached', 'referred']));
     await writeBatch(s, mediation('m3', 'c2', 'declined', '2026-03-04T02:00:00.000Z', ['opened', 'consent_refused', 'declined']));
@@ -92,7 +80,7 @@ describe.each([
   });
 
   maybe('obligation compliance per unit, child unit and person, for periods ending in the period', async () => {
-    const s = store!;
+    const s = theStore();
     await writeBatch(s, periodClosed('o-lead-g', 1, 'g', 's-lead', '2026-03-08T16:00:00.000Z', true));
     await writeBatch(s, periodClosed('o-lead-g', 2, 'g', 's-lead', '2026-03-15T16:00:00.000Z', false));
     await writeBatch(s, periodClosed('o-lead-g', 3, 'g', 's-duty', '2026-03-22T16:00:00.000Z', false, true));

@@ -7,19 +7,13 @@ import type { CaseState, TimelineEntry } from '../../src/domain/case-model';
 import type { RecordBatch } from '../../src/records/events';
 import { storedCase } from '../../src/records/history';
 import { migrateToLatest, RECORDS_MIGRATIONS } from '../../src/records/migrations';
-import type { RecordsStore } from '../../src/records/store';
 import { writeBatch } from '../../src/records/writer';
-import { openPostgresTestStore, openSqliteTestStore, testDatabaseUrl } from '../helpers/records';
+import { describeOnEachStore, testDatabaseUrl } from '../helpers/records';
 
 if (!testDatabaseUrl) {
   // Loud on purpose: CI always sets it (.ci/postgres.sh); a developer run without it skips PostgreSQL.
   console.warn('records-store: TEST_DATABASE_URL / DATABASE_URL not set — the PostgreSQL half of these tests is skipped');
 }
-
-const dialects: [string, () => Promise<RecordsStore | undefined>][] = [
-  ['sqlite', openSqliteTestStore],
-  ['postgres', openPostgresTestStore],
-];
 
 function caseState(overrides: Partial<CaseState> = {}): Omit<CaseState, 'timeline'> {
   return {
@@ -53,23 +47,7 @@ function batch(entries: TimelineEntry[], state: Omit<CaseState, 'timeline'>): Re
   return { kind: 'case', workflowId: state.id, events: entries.map((e) => ({ seq: e.seq, type: e.type, at: e.at, data: { ...e } })), state: { ...state } };
 }
 
-describe.each(dialects)('records store on %s', (dialect, open) => {
-  let store: RecordsStore | undefined;
-
-  beforeAll(async () => {
-    store = await open();
-  });
-
-  afterAll(async () => {
-    await store?.close();
-  });
-
-  /** The store, or a skip when this dialect has no server here. */
-  function theStore(): RecordsStore {
-    if (!store) throw new Error(`no ${dialect} store`);
-    return store;
-  }
-  const maybe = dialect === 'postgres' && !testDatabaseUrl ? test.skip : test;
+describeOnEachStore('records store', (theStore, maybe) => {
 
   maybe('applies every migration once; opening again applies none', async () => {
     const db = theStore().db;
