@@ -12,7 +12,32 @@
  * in epoch milliseconds. Only `luxon` is used, for time-zone rules.
  */
 import { DateTime } from 'luxon';
-import type { WorkingCalendar } from '../config/schema';
+
+/**
+ * The working-day calendar a clock runs on, as plain data: it travels in workflow input (and may
+ * reach a running workflow later), so it holds only arrays of strings and numbers.
+ *
+ * The lists are final: the national schedule and the city's corrections are already merged
+ * (see `src/calendar/city-calendar.ts`), so a date is never in both.
+ */
+export interface WorkingCalendar {
+  /** Working intervals of a working day (HH:mm), in the city's time zone. */
+  workingHours: { start: string; end: string }[];
+  /** ISO weekday numbers (1 = Monday) that are rest days unless listed in `workingWeekends`. */
+  weekend: number[];
+  /** Rest days even on a weekday (YYYY-MM-DD). */
+  holidays: string[];
+  /** Days worked even on a weekend (调休上班, YYYY-MM-DD). */
+  workingWeekends: string[];
+  /**
+   * The last date (YYYY-MM-DD) the lists are known to be complete for; after it only the weekday
+   * rule applies. Absent on calendars written by hand (tests) and on those carried by cases
+   * started before calendars had a horizon: such a calendar makes no claim, see `beyondCalendar`.
+   */
+  knownThrough?: string;
+  /** A short hash of the content, so two calendars (a case's and the current one) can be told apart. */
+  version?: string;
+}
 
 /** `'calendar'` counts every millisecond; `'working'` counts only working hours of working days. */
 export type SlaClock = 'calendar' | 'working';
