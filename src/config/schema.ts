@@ -150,23 +150,63 @@ export const slaSchema = z.strictObject({
   confirmWithin: isoDurationSchema.default('P7D'),
 });
 
-export const calendarSchema = z.strictObject({
-  /** Working intervals of a working day, in the city's time zone. */
-  workingHours: z
-    .array(z.strictObject({ start: clockTimeSchema, end: clockTimeSchema }))
-    .min(1)
-    .refine((spans) => spans.every((s) => s.start < s.end), 'each span must start before it ends')
-    .default([
-      { start: '08:30', end: '12:00' },
-      { start: '13:30', end: '17:30' },
-    ]),
-  /** ISO weekday numbers (1 = Monday) that are rest days unless listed as make-up working days. */
-  weekend: z.array(z.number().int().min(1).max(7)).default([6, 7]),
-  /** Public holidays: rest days even on a weekday. */
-  holidays: z.array(dateSchema).default([]),
-  /** Weekend days that the holiday schedule turns into working days (调休上班). */
-  workingWeekends: z.array(dateSchema).default([]),
-});
+/**
+ * The city's working-day calendar as configured: office hours, the weekend, and the city's own
+ * additions and corrections to the national holiday schedule. The national schedule itself (each
+ * year's State Council notice) is not typed here: it comes from the `chinese-days` package and is
+ * merged in by `resolveCityCalendar` (src/calendar/city-calendar.ts) when a process starts.
+ *
+ * A date the city lists wins over the package for that date, so a local correction needs no
+ * "remove" list: a day the package calls a holiday but the city works goes in `extraWorkingDays`,
+ * and a package make-up day the city rests goes in `extraHolidays`.
+ *
+ * Parsing merges the older `holidays`/`workingWeekends` keys into the new ones, so the output is a
+ * plain {@link WorkingCalendar} of local dates (plus `knownThrough` when configured).
+ */
+export const calendarSchema = z
+  .strictObject({
+    /** Working intervals of a working day, in the city's time zone. */
+    workingHours: z
+      .array(z.strictObject({ start: clockTimeSchema, end: clockTimeSchema }))
+      .min(1)
+      .refine((spans) => spans.every((s) => s.start < s.end), 'each span must start before it ends')
+      .default([
+        { start: '08:30', end: '12:00' },
+        { start: '13:30', end: '17:30' },
+      ]),
+    /** ISO weekday numbers (1 = Monday) that are rest days unless listed as working days. */
+    weekend: z.array(z.number().int().min(1).max(7)).default([6, 7]),
+    /** Local rest days (a city holiday, or a correction of the package): rest days even on a weekday. */
+    extraHolidays: z.array(dateSchema).optional(),
+    /** Local working days (a correction of the package, or a local make-up day): worked even on a weekend or a national holiday. */
+    extraWorkingDays: z.array(dateSchema).optional(),
+    /**
+     * Extends how far the calendar is known, when the city has typed in a year the package does
+     * not cover yet (its notice is out, the package not updated): the later of this date and the
+     * end of the package's last year is the horizon.
+     */
+    knownThrough: dateSchema.optional(),
+    /** @deprecated Same as `extraHolidays`; kept so existing city files still validate. */
+    holidays: z.array(dateSchema).default([]),
+    /** @deprecated Same as `extraWorkingDays`; kept so existing city files still validate. */
+    workingWeekends: z.array(dateSchema).default([]),
+  })
+  .superRefine((calendar, ctx) => {
+    // A date both rested and worked locally has no meaning; naming it beats silently picking one.
+    const rest = new Set([...calendar.holidays, ...(calendar.extraHolidays ?? [])]);
+    for (const key of ['workingWeekends', 'extraWorkingDays'] as const) {
+      (calendar[key] ?? []).forEach((date, index) => {
+        if (rest.has(date)) ctx.addIssue({ code: 'custom', path: [key, index], message: `${date} is also listed as a holiday` });
+      });
+    }
+  })
+  .transform(({ workingHours, weekend, holidays, workingWeekends, extraHolidays, extraWorkingDays, knownThrough }) => ({
+    workingHours,
+    weekend,
+    holidays: [...new Set([...holidays, ...(extraHolidays ?? [])])],
+    workingWeekends: [...new Set([...workingWeekends, ...(extraWorkingDays ?? [])])],
+    ...(knownThrough === undefined ? {} : { knownThrough }),
+  }));
 
 export const integrationSchema = z.strictObject({
   id: idSchema,
@@ -272,7 +312,9 @@ export type Unit = z.infer<typeof unitSchema>;
 export type Staff = z.infer<typeof staffSchema>;
 export type Category = z.infer<typeof categorySchema>;
 export type SlaPolicy = z.infer<typeof slaSchema>;
-export type WorkingCalendar = z.infer<typeof calendarSchema>;
+/** The calendar section after parsing: the city's local dates only, without the national schedule. */
+export type CalendarConfig = z.infer<typeof calendarSchema>;
+export type { WorkingCalendar } from '../domain/working-calendar';
 export type Integration = z.infer<typeof integrationSchema>;
 export type ObligationRule = z.infer<typeof obligationRuleSchema>;
 export type ObligationPolicy = z.infer<typeof obligationsSchema>;
