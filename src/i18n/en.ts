@@ -199,6 +199,11 @@ export const en: Catalog = {
     referralIncomplete: 'A referral needs its target, body and reason',
     refused: 'The step was refused',
   },
+  /** How far ahead the working-day calendar is known, as `/readyz` reports it to operators. */
+  calendar: {
+    horizonEnding: 'The working-day calendar is known only through {{knownThrough}} ({{days}} days left): later deadlines skip weekends but not public holidays; update the holiday schedule',
+    horizonPassed: 'The working-day calendar was known only through {{knownThrough}}: deadlines now skip weekends but not public holidays; update the holiday schedule at once',
+  },
   /** problem+json `detail` texts. */
   detail: {
     invalidFields: 'These fields are wrong: {{fields}}',

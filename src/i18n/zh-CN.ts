@@ -200,6 +200,11 @@ export const zhCN = {
     referralIncomplete: '引导至其他途径须写明去向、机构和原因',
     refused: '该操作被拒绝',
   },
+  /** How far ahead the working-day calendar is known, as `/readyz` reports it to operators. */
+  calendar: {
+    horizonEnding: '工作日历只确定到 {{knownThrough}}（还剩 {{days}} 天）：此后的期限只按周末排除休息日，不含节假日，请及时更新节假日安排',
+    horizonPassed: '工作日历只确定到 {{knownThrough}}，已过期：期限只按周末排除休息日，不含节假日，请立即更新节假日安排',
+  },
   /** problem+json `detail` texts. */
   detail: {
     invalidFields: '以下字段有误：{{fields}}',

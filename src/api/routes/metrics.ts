@@ -1,12 +1,15 @@
 /**
  * `GET /metrics` in Prometheus text format: gridflow's registry (HTTP, notifications,
- * escalations, obligation misses, e-mail failures, open and overdue cases) followed by the
- * Temporal SDK's own metrics. Case counts are operational data, so the route answers only a
- * scraper that sends METRICS_TOKEN as a Bearer token, or — with no token configured — loopback.
+ * escalations, obligation misses, e-mail failures, open and overdue cases, the calendar horizon)
+ * followed by the Temporal SDK's own metrics. Case counts are operational data, so the route
+ * answers only a scraper that sends METRICS_TOKEN as a Bearer token, or — with no token
+ * configured — loopback.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { Router, type Request } from 'express';
+import type { CalendarContext } from '../../domain/working-calendar';
 import { message } from '../../i18n/message';
+import { registerCalendarGauge } from '../../metrics/calendar-gauges';
 import { metricsRegistry } from '../../metrics/registry';
 import { fetchSdkMetrics } from '../../metrics/sdk-metrics';
 import { problem } from '../errors';
@@ -16,6 +19,8 @@ export interface MetricsRouteOptions {
   token?: string | undefined;
   /** Where the Temporal SDK serves its metrics in this process, if it does. */
   sdkMetricsAddress?: string | undefined;
+  /** The calendar this process computes deadlines on: `gridflow_calendar_known_days_ahead` reports its horizon. */
+  calendar?: CalendarContext | undefined;
 }
 
 function isLoopback(req: Request): boolean {
@@ -31,6 +36,7 @@ function hasToken(req: Request, token: string): boolean {
 
 export function metricsRoutes(options: MetricsRouteOptions): Router {
   const router = Router();
+  if (options.calendar) registerCalendarGauge(options.calendar);
   router.get('/metrics', async (req, res) => {
     const allowed = options.token ? hasToken(req, options.token) : isLoopback(req);
     if (!allowed) throw problem(403, 'forbidden', message('detail.metricsForbidden'));
