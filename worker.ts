@@ -7,6 +7,8 @@ import express from 'express';
 import { errorHandler } from './src/api/errors';
 import { metricsRoutes } from './src/api/routes/metrics';
 import { loadEnv } from './src/config/env';
+import { withCityCalendar } from './src/calendar/city-calendar';
+import { logCalendarHorizon } from './src/calendar/horizon-report';
 import { loadConfig } from './src/config/load';
 import { OrgTree } from './src/domain/org-tree';
 import { createLogger } from './src/logger';
@@ -17,7 +19,9 @@ async function run(): Promise<void> {
   const env = loadEnv();
   const logger = createLogger(env.LOG_LEVEL);
   if (!env.SMTP_URL) throw new Error('SMTP_URL is required for a standalone worker (npm start runs an SMTP sink instead)');
-  const config = loadConfig(env.GRIDFLOW_CONFIG);
+  const config = withCityCalendar(loadConfig(env.GRIDFLOW_CONFIG));
+  const calendar = { calendar: config.calendar, zone: config.city.timeZone };
+  logCalendarHorizon(logger, calendar);
   const sdkMetricsAddress = installRuntimeWithMetrics(env.TEMPORAL_METRICS_ADDRESS, {}, (error) =>
     logger.warn({ err: error }, 'Temporal SDK metrics not served'),
   );
@@ -31,7 +35,7 @@ async function run(): Promise<void> {
   });
   // The activities' counters (notifications, escalations, e-mail failures) live in this process.
   const metricsServer = env.WORKER_METRICS_PORT
-    ? express().use(metricsRoutes({ token: env.METRICS_TOKEN, sdkMetricsAddress })).use(errorHandler(logger)).listen(env.WORKER_METRICS_PORT, env.HOST)
+    ? express().use(metricsRoutes({ token: env.METRICS_TOKEN, sdkMetricsAddress, calendar })).use(errorHandler(logger)).listen(env.WORKER_METRICS_PORT, env.HOST)
     : undefined;
   const stop = () => {
     metricsServer?.close();

@@ -9,6 +9,8 @@ import path from 'node:path';
 import { DefaultLogger } from '@temporalio/worker';
 import { createApp } from './api/app';
 import { loadEnv } from './config/env';
+import { withCityCalendar } from './calendar/city-calendar';
+import { logCalendarHorizon } from './calendar/horizon-report';
 import { ConfigError, loadConfig } from './config/load';
 import { loadOrCreateLocalSecrets, localSecretsPath, withLocalApiKeys } from './config/secrets';
 import { OrgTree } from './domain/org-tree';
@@ -42,7 +44,8 @@ async function stopAll(): Promise<void> {
 async function main(): Promise<void> {
   const env = loadEnv();
   const logger = createLogger(env.LOG_LEVEL);
-  let config = loadConfig(env.GRIDFLOW_CONFIG);
+  let config = withCityCalendar(loadConfig(env.GRIDFLOW_CONFIG));
+  logCalendarHorizon(logger, { calendar: config.calendar, zone: config.city.timeZone });
   let authSecret = env.GRIDFLOW_AUTH_SECRET;
   let localKeys: Record<string, string> = {};
   if (!authSecret) {

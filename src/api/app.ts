@@ -55,8 +55,9 @@ export function createApp(deps: ApiDeps): Express {
   const document = openApiDocument();
   app.use(httpMetrics());
   registerCaseGauges(deps.client);
-  app.use(metricsRoutes(deps.metrics ?? {}));
-  app.use(healthRoutes(deps.client));
+  const calendar = { calendar: deps.config.calendar, zone: deps.config.city.timeZone };
+  app.use(metricsRoutes({ ...deps.metrics, calendar }));
+  app.use(healthRoutes(deps.client, calendar));
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
