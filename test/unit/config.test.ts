@@ -154,11 +154,11 @@ describe('parseConfig on a bad file', () => {
     expect(error.file).toBe('bad.yaml');
     expect(error.problems).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^city\.timeZone: .*IANA/),
-        expect.stringMatching(/^units\.3\.parent: unknown unit "nowhere"/),
-        expect.stringMatching(/^units\.3\.dutyOfficer: unknown staff "ghost"/),
-        expect.stringMatching(/^staff\.1\.email: /),
-        expect.stringMatching(/^sla\.levels\.grid\.normal: .*ISO 8601/),
+        expect.stringMatching(/^line 2:\d+, city\.timeZone: must be an IANA time zone; got "Mars\/Olympus_Mons"$/),
+        expect.stringMatching(/^line 7:\d+, units\[3\] \(id: g\), parent: unknown unit "nowhere"$/),
+        expect.stringMatching(/^line 7:\d+, units\[3\] \(id: g\), dutyOfficer: unknown staff "ghost"$/),
+        expect.stringMatching(/^line 10:\d+, staff\[1\] \(id: s-duty\), email: .* \(value not shown\)$/),
+        expect.stringMatching(/^line 17:\d+, sla\.levels\.grid\.normal: .*ISO 8601.*; got "16 hours"$/),
       ]),
     );
     expect(error.problems).toHaveLength(5);
@@ -176,25 +176,25 @@ describe('parseConfig on a bad file', () => {
     const error = configErrorOf(() => parseConfig(text));
     expect(error.problems).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^staff\.2\.role: /),
-        expect.stringMatching(/^units\.3\.parent: unknown unit "nowhere"/),
-        expect.stringMatching(/^units\.3\.dutyOfficer: unknown staff "ghost"/),
+        expect.stringMatching(/staff\[2\] \(id: c-sec\), role: must be one of .*; got "boss"$/),
+        expect.stringMatching(/^line 7:\d+, units\[3\] \(id: g\), parent: unknown unit "nowhere"$/),
+        expect.stringMatching(/^line 7:\d+, units\[3\] \(id: g\), dutyOfficer: unknown staff "ghost"$/),
       ]),
     );
   });
 
   it.each([
-    ['a unit under the wrong level', (t: string) => t.replace('level: grid, parent: c,', 'level: grid, parent: s,'), /^units\.3\.parent: a grid must sit under a community, not a street/],
-    ['a duty officer of another unit', (t: string) => t.replace('dutyOfficer: g-worker }', 'dutyOfficer: c-sec }'), /^units\.3\.dutyOfficer: staff "c-sec" belongs to unit "c", not "g"/],
-    ['a second root', (t: string) => t.replace('{ id: s, level: street, parent: d,', '{ id: s, level: street,'), /^units: must have exactly one root unit \(no parent\), found 2/],
-    ['a duplicate staff id', (t: string) => t.replace('{ id: g-worker,', '{ id: c-sec,'), /^staff\.3\.id: duplicate id "c-sec"/],
-    ['addresses on a community', (t: string) => t.replace('dutyOfficer: c-sec }', 'dutyOfficer: c-sec, addresses: [某某路] }'), /^units\.2\.addresses: only grids take addresses/],
-    ['a staff member of an unknown unit', (t: string) => t.replace('role: grid_worker, unit: g }', 'role: grid_worker, unit: gone }'), /^staff\.3\.unit: unknown unit "gone"/],
-    ['an unknown key (strict schema)', (t: string) => t.replace('timeZone: Asia/Shanghai', 'timeZone: Asia/Shanghai, colour: red'), /^city: Unrecognized key: "colour"/],
-    ['an override of an unknown category', (t: string) => `${t}  overrides: [{ category: nope, level: grid, priority: urgent, within: PT1H }]\n`, /^sla\.overrides\.0\.category: unknown category "nope"/],
-    ['a zero duration', (t: string) => t.replace('urgent: PT4H, high: PT8H', 'urgent: PT0S, high: PT8H'), /^sla\.levels\.grid\.urgent: must be a positive ISO 8601 duration/],
-    ['a working span that ends before it starts', (t: string) => `${t}calendar: { workingHours: [{ start: "17:00", end: "09:00" }] }\n`, /^calendar\.workingHours: each span must start before it ends/],
-    ['a malformed holiday', (t: string) => `${t}calendar: { holidays: ["2026-02-30"] }\n`, /^calendar\.holidays\.0: /],
+    ['a unit under the wrong level', (t: string) => t.replace('level: grid, parent: c,', 'level: grid, parent: s,'), /units\[3\] \(id: g\), parent: a grid must sit under a community, not a street/],
+    ['a duty officer of another unit', (t: string) => t.replace('dutyOfficer: g-worker }', 'dutyOfficer: c-sec }'), /units\[3\] \(id: g\), dutyOfficer: staff "c-sec" belongs to unit "c", not "g"/],
+    ['a second root', (t: string) => t.replace('{ id: s, level: street, parent: d,', '{ id: s, level: street,'), /, units: must have exactly one root unit \(no parent\), found 2 \(roots: d \(line 4\), s \(line 5\)\)/],
+    ['a duplicate staff id', (t: string) => t.replace('{ id: g-worker,', '{ id: c-sec,'), /staff\[3\] \(id: c-sec\), id: duplicate id "c-sec" \(first at line 11\)/],
+    ['addresses on a community', (t: string) => t.replace('dutyOfficer: c-sec }', 'dutyOfficer: c-sec, addresses: [某某路] }'), /units\[2\] \(id: c\), addresses: only grids take addresses/],
+    ['a staff member of an unknown unit', (t: string) => t.replace('role: grid_worker, unit: g }', 'role: grid_worker, unit: gone }'), /staff\[3\] \(id: g-worker\), unit: unknown unit "gone"/],
+    ['an unknown key (strict schema)', (t: string) => t.replace('timeZone: Asia/Shanghai', 'timeZone: Asia/Shanghai, colour: red'), /^line 2:\d+, city\.colour: unknown key$/],
+    ['an override of an unknown category', (t: string) => `${t}  overrides: [{ category: nope, level: grid, priority: urgent, within: PT1H }]\n`, /, sla\.overrides\[0\]\.category: unknown category "nope"$/],
+    ['a zero duration', (t: string) => t.replace('urgent: PT4H, high: PT8H', 'urgent: PT0S, high: PT8H'), /, sla\.levels\.grid\.urgent: must be a positive ISO 8601 duration.*; got "PT0S"$/],
+    ['a working span that ends before it starts', (t: string) => `${t}calendar: { workingHours: [{ start: "17:00", end: "09:00" }] }\n`, /calendar\.workingHours: each span must start before it ends/],
+    ['a malformed holiday', (t: string) => `${t}calendar: { holidays: ["2026-02-30"] }\n`, /calendar\.holidays\[0\]: /],
   ])('names %s', (_label, mutate, expected) => {
     const error = configErrorOf(() => parseConfig(mutate(minimalCity())));
     expect(error.problems).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
