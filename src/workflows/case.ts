@@ -51,6 +51,13 @@ const { currentDutyOfficer } = proxyLocalActivities<Activities>({
   retry: { maximumAttempts: 3 },
 });
 
+/**
+ * The patch behind the rule that a case decides only on times replay reads the same: a rung starts
+ * at the deadline that passed (not at "now" after the directory look-up), and the case acts on
+ * time only when a timer fires. Cases started before it replay the old way.
+ */
+export const RUNG_STARTS_AT_DEADLINE = 'rung-starts-at-deadline';
+
 /** Continue-as-new well before Temporal's own history limits (50k events / 50 MB). */
 const DEFAULT_HISTORY_LIMIT = 5_000;
 
@@ -84,6 +91,9 @@ export async function caseWorkflow(
   // Cases started before the records store write no events on replay: their history has no
   // activities for it. Decided once, at the start of each run.
   const recording = patched('records-store');
+  // Cases started before this rule read the clock after the directory look-up; they keep doing so
+  // on replay (see RUNG_STARTS_AT_DEADLINE).
+  const stableTime = patched(RUNG_STARTS_AT_DEADLINE);
   const plan = input.sla;
   const state: CaseState = carried?.state ?? initialState(input);
   let clock: LevelClock = carried?.clock ?? startLevelClock(plan.budgets.grid, Date.parse(input.submittedAt));
@@ -97,10 +107,10 @@ export async function caseWorkflow(
   const iso = (ms: number) => new Date(ms).toISOString();
   const currentRung = () => state.ladder.findIndex((rung) => rung.unitId === state.unitId);
 
-  function record(type: string, actor: Actor, extra: Pick<TimelineEntry, 'note' | 'details'> = {}): TimelineEntry {
+  function record(type: string, actor: Actor, extra: Pick<TimelineEntry, 'note' | 'details'> = {}, atMs: number = now()): TimelineEntry {
     const entry: TimelineEntry = {
       seq: state.timeline.length + 1,
-      at: iso(now()),
+      at: iso(atMs),
       type,
       actor,
       level: state.level,
@@ -168,24 +178,33 @@ export async function caseWorkflow(
     return email ? { email, name: state.reporter?.name, locale: state.locale } : undefined;
   }
 
-  /** Moves the case one rung up the ladder to that unit's duty officer. */
-  async function escalate(actor: Actor, reason: string): Promise<void> {
+  /**
+   * Moves the case one rung up the ladder to that unit's duty officer.
+   *
+   * @param decidedAt when the escalation was decided: the instant of the timer or step that caused it
+   * @param rungStartsAt when the next level's budget begins: the deadline that passed, or for a
+   *   supervisor's escalation the instant of the step
+   */
+  async function escalate(actor: Actor, reason: string, decidedAt: number, rungStartsAt: number): Promise<void> {
     const from = currentRung();
     const target = state.ladder[from + 1];
     if (!target) return;
+    // A local activity: under backlog its result can reach the workflow in a later workflow task,
+    // whose time replay reads differently (replay sees the activity's completion time). Nothing
+    // after this await may read the clock to decide: the rung starts at `rungStartsAt`.
     const officer = (await currentDutyOfficer(target.unitId).catch(() => undefined)) ?? target.dutyOfficerId;
     // The lookup yielded: act only if the case is still open at the rung we started from.
     if (FINAL_STATUSES.includes(state.status) || state.status === 'resolved' || currentRung() !== from) return;
     const previous = { level: state.level, unitId: state.unitId, assigneeId: state.assigneeId };
-    if (state.status === 'waiting_info') clock = resumeClock(clock, now());
     state.level = target.level;
     state.unitId = target.unitId;
     state.assigneeId = officer;
     state.status = 'assigned';
     state.escalations++;
-    clock = startLevelClock(plan.budgets[target.level], now());
+    clock = startLevelClock(plan.budgets[target.level], stableTime ? rungStartsAt : now());
     changed();
-    const entry = record('escalated', actor, { note: reason, details: { from: previous, to: { level: target.level, unitId: target.unitId, assigneeId: officer } } });
+    const details = { from: previous, to: { level: target.level, unitId: target.unitId, assigneeId: officer } };
+    const entry = stableTime ? record('escalated', actor, { note: reason, details }, decidedAt) : record('escalated', actor, { note: reason, details });
     tell(entry, 'case_escalated', { staffIds: [officer], supervisorsOf: target.unitId, timeline: state.timeline, extra: { reason } });
   }
 
@@ -240,7 +259,7 @@ export async function caseWorkflow(
         break;
       }
       case 'escalate':
-        await escalate(actor, action.reason);
+        await escalate(actor, action.reason, t, t);
         break;
       case 'reassign': {
         const from = state.assigneeId;
@@ -343,20 +362,30 @@ export async function caseWorkflow(
       tell(entry, 'case_closed', { staffIds: [state.assigneeId], resident: residentContact() });
       return;
     }
+    // A wake-up that finds several warnings due (it ran late) sends only the latest: two e-mails
+    // at once say nothing the second does not. Cases from before the rule did so only on a rung
+    // reached by escalation, whose start replay may read earlier than the live run did: that is
+    // what lets those histories replay (test/replay/histories/case-nondeterministic-under-load.json).
+    const coalesce = stableTime || state.escalations > 0;
+    const due = deadlineOf(clock, plan);
+    let latest: { fraction: number } | undefined;
     for (let warning = nextWarningAt(clock, plan); warning && warning.atMs <= t; warning = nextWarningAt(clock, plan)) {
       clock = { ...clock, warned: clock.warned + 1 };
-      const due = deadlineOf(clock, plan);
-      // A warning whose deadline has already passed would only precede the escalation e-mail.
-      if (due !== undefined && due > t) {
-        const entry = record('warned', { kind: 'system' }, { details: { fraction: warning.fraction, dueAt: state.dueAt } });
-        tell(entry, 'case_warning', { staffIds: [state.assigneeId], extra: { percent: Math.round(warning.fraction * 100) } });
-      }
+      if (coalesce) latest = warning;
+      else warn(warning.fraction, due, t);
     }
-    const due = deadlineOf(clock, plan);
+    if (latest) warn(latest.fraction, due, t);
     if (due !== undefined && t >= due) {
-      if (currentRung() < state.ladder.length - 1) await escalate({ kind: 'system' }, SYSTEM_REASONS.deadlinePassed);
+      if (currentRung() < state.ladder.length - 1) await escalate({ kind: 'system' }, SYSTEM_REASONS.deadlinePassed, t, due);
       else markOverdue();
     }
+  }
+
+  function warn(fraction: number, due: number | undefined, t: number): void {
+    // A warning whose deadline has already passed would only precede the escalation e-mail.
+    if (due === undefined || due <= t) return;
+    const entry = record('warned', { kind: 'system' }, { details: { fraction, dueAt: state.dueAt } });
+    tell(entry, 'case_warning', { staffIds: [state.assigneeId], extra: { percent: Math.round(fraction * 100) } });
   }
 
   function nextWakeAt(): number | undefined {
@@ -403,9 +432,17 @@ export async function caseWorkflow(
   while (!FINAL_STATUSES.includes(state.status)) {
     const wakeAt = nextWakeAt();
     const seen = version;
-    if (wakeAt === undefined) await condition(() => version !== seen);
-    else if (wakeAt > now()) await condition(() => version !== seen, wakeAt - now());
-    await onTime();
+    if (stableTime) {
+      // Time is acted on only when a timer fires: a timer's workflow task has the same time live
+      // and on replay, while a wake-up by a change of state may come with a directory look-up's
+      // result (see escalate). A case already due gets a 1 ms timer for the same reason.
+      if (wakeAt === undefined) await condition(() => version !== seen);
+      else if (!(await condition(() => version !== seen, Math.max(wakeAt - now(), 1)))) await onTime();
+    } else {
+      if (wakeAt === undefined) await condition(() => version !== seen);
+      else if (wakeAt > now()) await condition(() => version !== seen, wakeAt - now());
+      await onTime();
+    }
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit) {
       await condition(allHandlersFinished);
       if (FINAL_STATUSES.includes(state.status)) break;
