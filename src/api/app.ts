@@ -81,13 +81,14 @@ export function createApp(deps: ApiDeps): Express {
       authSecret: deps.authSecret,
       now: deps.now ?? (() => new Date()),
       records: deps.records,
+      logger: deps.logger,
     }),
   );
   const now = deps.now ?? (() => new Date());
   api.use(supervisionRoutes({ client: deps.client, org: deps.org, now, records: deps.records }));
   api.use(meRoutes({ config: deps.config, org: deps.org }));
-  api.use(mediationRoutes({ config: deps.config, org: deps.org, client: deps.client, now, records: deps.records }));
-  api.use(obligationRoutes({ config: deps.config, org: deps.org, client: deps.client, taskQueue: deps.taskQueue, now, records: deps.records }));
+  api.use(mediationRoutes({ config: deps.config, org: deps.org, client: deps.client, now, records: deps.records, logger: deps.logger }));
+  api.use(obligationRoutes({ config: deps.config, org: deps.org, client: deps.client, taskQueue: deps.taskQueue, now, records: deps.records, logger: deps.logger }));
   if (deps.records) api.use(reportRoutes({ config: deps.config, org: deps.org, records: deps.records, now }));
   app.use('/api/v1', api);
   // GeoReport v2 for existing civic apps and hotlines: its own parsers, errors and 404s.

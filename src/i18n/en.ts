@@ -221,6 +221,7 @@ export const en: Catalog = {
     noSuch: 'No such $t(resource.{{what}})',
     closed: 'The $t(resource.{{what}}) is closed',
     temporalUnavailable: 'The workflow service cannot be reached; retry later',
+    liveStateUnavailable: 'The live state of this $t(resource.{{what}}) cannot be read right now, so no step can be taken; retry later',
     bodyTooLarge: 'The request body is too large',
     unsupportedMediaType: 'Unsupported content type: send application/json',
     bodyNotJson: 'The body is not valid JSON',

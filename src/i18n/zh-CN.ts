@@ -222,6 +222,7 @@ export const zhCN = {
     noSuch: '$t(resource.{{what}})不存在',
     closed: '$t(resource.{{what}})已结束',
     temporalUnavailable: '工作流服务暂时无法连接，请稍后重试',
+    liveStateUnavailable: '该$t(resource.{{what}})的实时状态暂时无法读取，此期间不能办理，请稍后重试',
     bodyTooLarge: '请求体过大',
     unsupportedMediaType: '不支持的内容类型：请发送 application/json',
     bodyNotJson: '请求体不是有效的 JSON',

@@ -21,9 +21,10 @@ import { residentCaseView, staffCaseView } from '../presenters/case';
 import { caseActionSchema, caseListQuerySchema, feedbackSchema, submitCaseSchema } from '../schemas/cases';
 import { scopedUnit, staffCanSeeCase } from '../scope';
 import { caseMessageProblem, updateProblem } from '../temporal-errors';
-import { fromStoreIfGone } from '../../records/after-retention';
 import { storedCase } from '../../records/history';
 import type { RecordsStore } from '../../records/store';
+import type { Logger } from 'pino';
+import { liveStateNote, liveStateUnavailable, readLiveState, type LiveRead } from '../live-state';
 
 export interface CaseRoutesDeps {
   config: GridflowConfig;
@@ -32,8 +33,9 @@ export interface CaseRoutesDeps {
   taskQueue: string;
   authSecret: string;
   now: () => Date;
-  /** Answers for cases Temporal has deleted after its retention. */
+  /** Answers for cases Temporal has deleted after its retention, or cannot show live right now. */
   records?: RecordsStore | undefined;
+  logger?: Logger | undefined;
 }
 
 const caseIdSchema = z.string().regex(/^c-[a-z2-7]{16}$/, 'field.caseId');
@@ -43,29 +45,31 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
   const router = Router();
 
   /** Reads a case for `req`'s caller, enforcing scope; residents need the case token. */
-  async function readCase(req: Request, id: string): Promise<{ state: CaseState; principal: Principal }> {
+  async function readCase(req: Request, id: string): Promise<{ state: CaseState; principal: Principal; read: LiveRead<CaseState> }> {
     const principal = req.principal ?? { kind: 'anonymous' as const };
     if (principal.kind === 'anonymous') {
       const token = req.get('x-case-token');
       if (token === undefined) throw problem(401, 'unauthorized', message('detail.caseTokenMissing'));
       if (!isValidCaseToken(deps.authSecret, id, token)) throw problem(403, 'forbidden', message('detail.caseTokenMismatch'));
     }
-    let state: CaseState;
-    try {
-      state = await client.workflow.getHandle(caseWorkflowId(id)).query(getCaseQuery);
-    } catch (error) {
-      const records = deps.records;
-      const stored = await fromStoreIfGone(error, records && (() => storedCase(records, id)));
-      if (!stored) throw caseMessageProblem(error);
-      state = stored;
-    }
+    const records = deps.records;
+    const read = await readLiveState({
+      client,
+      what: 'case',
+      workflowId: caseWorkflowId(id),
+      query: () => client.workflow.getHandle(caseWorkflowId(id)).query(getCaseQuery),
+      stored: records && (() => storedCase(records, id)),
+      otherwise: caseMessageProblem,
+      logger: deps.logger,
+    });
+    const { state } = read;
     if (principal.kind === 'staff' && !staffCanSeeCase(principal.staff, state)) {
       throw problem(403, 'forbidden', message('detail.caseOutOfScope'));
     }
     if (principal.kind === 'integration' && !(state.submittedBy.kind === 'integration' && state.submittedBy.id === principal.integration.id)) {
       throw problem(403, 'forbidden', message('detail.caseOtherIntegration'));
     }
-    return { state, principal };
+    return { state, principal, read };
   }
 
   function present(principal: Principal, state: CaseState) {
@@ -78,7 +82,9 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
 
   /** Reads the case (enforcing scope), builds the action from it, and sends it. */
   async function act(req: Request, id: string, build: (state: CaseState, principal: Principal) => CaseAction) {
-    const { principal, state } = await readCase(req, id);
+    const { principal, state, read } = await readCase(req, id);
+    // A step on a state nobody can see could be neither checked nor recorded: 503, nothing sent.
+    if (!read.live) throw liveStateUnavailable('case');
     const action = build(state, principal);
     const handle = client.workflow.getHandle(caseWorkflowId(id));
     try {
@@ -128,8 +134,8 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
 
   router.get('/cases/:id', async (req, res) => {
     const id = parseOr400(caseIdSchema, req.params.id, 'params.id');
-    const { state, principal } = await readCase(req, id);
-    res.json(present(principal, state));
+    const { state, principal, read } = await readCase(req, id);
+    res.json({ ...present(principal, state), ...liveStateNote(read) });
   });
 
   router.post('/cases/:id/actions', async (req, res) => {

@@ -17,7 +17,8 @@ import { fieldProblem, parseOr400, problem, type ProblemError } from '../errors'
 import { mediationView } from '../presenters/mediation';
 import { mediationActionSchema, mediationIdParam, type MediationActionBody } from '../schemas/mediations';
 import { messageProblem, updateProblem } from '../temporal-errors';
-import { fromStoreIfGone } from '../../records/after-retention';
+import type { Logger } from 'pino';
+import { liveStateNote, liveStateUnavailable, readLiveState, type LiveRead } from '../live-state';
 import { storedMediation } from '../../records/history';
 import type { RecordsStore } from '../../records/store';
 
@@ -27,8 +28,9 @@ export interface MediationRoutesDeps {
   client: Client;
   /** The clock that judges "in the future" for the 422 answers; tests may pin it. */
   now: () => Date;
-  /** Answers for mediations Temporal has deleted after its retention. */
+  /** Answers for mediations Temporal has deleted after its retention, or cannot show live right now. */
   records?: RecordsStore | undefined;
+  logger?: Logger | undefined;
 }
 
 type Caller = Exclude<Principal, { kind: 'anonymous' }>;
@@ -57,20 +59,22 @@ export function mediationRoutes(deps: MediationRoutesDeps): Router {
   const router = Router();
   const handle = (id: string) => client.workflow.getHandle<typeof mediationWorkflow>(mediationWorkflowId(id));
 
-  async function readMediation(req: Request): Promise<{ caller: Caller; id: string; state: MediationState }> {
+  async function readMediation(req: Request): Promise<{ caller: Caller; id: string; state: MediationState; read: LiveRead<MediationState> }> {
     const caller = requireCaller(req);
     const id = parseOr400(mediationIdParam, req.params.id, 'params.id');
-    let state: MediationState;
-    try {
-      state = await handle(id).query(getMediationQuery);
-    } catch (error) {
-      const records = deps.records;
-      const stored = await fromStoreIfGone(error, records && (() => storedMediation(records, id)));
-      if (!stored) throw mediationMessageProblem(error);
-      state = stored;
-    }
+    const records = deps.records;
+    const read = await readLiveState({
+      client,
+      what: 'mediation',
+      workflowId: mediationWorkflowId(id),
+      query: () => handle(id).query(getMediationQuery),
+      stored: records && (() => storedMediation(records, id)),
+      otherwise: mediationMessageProblem,
+      logger: deps.logger,
+    });
+    const { state } = read;
     if (!canSee(caller, state)) throw problem(403, 'forbidden', message('detail.mediationOutOfScope'));
-    return { caller, id, state };
+    return { caller, id, state, read };
   }
 
   /**
@@ -104,13 +108,14 @@ export function mediationRoutes(deps: MediationRoutesDeps): Router {
   }
 
   router.get('/mediations/:id', async (req, res) => {
-    const { caller, state } = await readMediation(req);
-    res.json(mediationView(state, { revealContact: revealsContact(caller, state) }));
+    const { caller, state, read } = await readMediation(req);
+    res.json({ ...mediationView(state, { revealContact: revealsContact(caller, state) }), ...liveStateNote(read) });
   });
 
   router.post('/mediations/:id/actions', async (req, res) => {
     const body = parseOr400(mediationActionSchema, req.body, 'body');
-    const { caller, id, state } = await readMediation(req);
+    const { caller, id, state, read } = await readMediation(req);
+    if (!read.live) throw liveStateUnavailable('mediation');
     const action = toAction(body, state);
     let after: MediationState;
     try {

@@ -23,7 +23,8 @@ import {
 } from '../schemas/obligations';
 import { scopedUnit } from '../scope';
 import { messageProblem, updateProblem } from '../temporal-errors';
-import { fromStoreIfGone } from '../../records/after-retention';
+import type { Logger } from 'pino';
+import { liveStateNote, liveStateUnavailable, readLiveState, type LiveRead } from '../live-state';
 import { storedObligation } from '../../records/history';
 import type { RecordsStore } from '../../records/store';
 
@@ -33,8 +34,9 @@ export interface ObligationRoutesDeps {
   client: Client;
   taskQueue: string;
   now: () => Date;
-  /** Answers for obligations Temporal has deleted after its retention. */
+  /** Answers for obligations Temporal has deleted after its retention, or cannot show live right now. */
   records?: RecordsStore | undefined;
+  logger?: Logger | undefined;
 }
 
 const isSupervisor = (staff: Staff) => staff.role === 'supervisor' || staff.role === 'admin';
@@ -46,23 +48,32 @@ export function obligationRoutes(deps: ObligationRoutesDeps): Router {
   const handle = (id: string) => client.workflow.getHandle<typeof obligationWorkflow>(id);
 
   /** Reads an obligation the caller may see: it concerns their subtree, or it is theirs. */
-  async function readObligation(req: Request): Promise<{ staff: Staff; id: string; state: ObligationState }> {
+  async function readObligation(req: Request): Promise<{ staff: Staff; id: string; state: ObligationState; read: LiveRead<ObligationState> }> {
     const staff = requireStaff(req);
     const id = parseOr400(obligationIdParam, req.params.id, 'params.id');
-    let state: ObligationState;
-    try {
-      state = await handle(id).query(getObligationQuery);
-    } catch (error) {
-      const records = deps.records;
-      const stored = await fromStoreIfGone(error, records && (() => storedObligation(records, id)));
-      if (!stored) throw messageProblem(error, 'obligation');
-      state = stored;
-    }
+    const records = deps.records;
+    const read = await readLiveState({
+      client,
+      what: 'obligation',
+      workflowId: id,
+      query: () => handle(id).query(getObligationQuery),
+      stored: records && (() => storedObligation(records, id)),
+      otherwise: (error) => messageProblem(error, 'obligation'),
+      logger: deps.logger,
+    });
+    const { state } = read;
     const scope = scopeOf(staff);
     if (state.obligeeId !== staff.id && !org.isWithin(state.unitId, scope) && !org.isWithin(state.obligeeUnitId, scope)) {
       throw problem(403, 'forbidden', message('detail.obligationOutOfScope'));
     }
-    return { staff, id, state };
+    return { staff, id, state, read };
+  }
+
+  /** Reads the obligation for a step: 503 while its live state is unavailable (nothing sent). */
+  async function readForStep(req: Request): Promise<{ staff: Staff; id: string }> {
+    const { staff, id, read } = await readObligation(req);
+    if (!read.live) throw liveStateUnavailable('obligation');
+    return { staff, id };
   }
 
   async function update<T>(id: string, fn: () => Promise<T>): Promise<T> {
@@ -129,19 +140,19 @@ export function obligationRoutes(deps: ObligationRoutesDeps): Router {
   });
 
   router.get('/obligations/:id', async (req, res) => {
-    const { state } = await readObligation(req);
-    res.json(state);
+    const { state, read } = await readObligation(req);
+    res.json({ ...state, ...liveStateNote(read) });
   });
 
   router.post('/obligations/:id/contacts', async (req, res) => {
-    const { staff, id } = await readObligation(req);
+    const { staff, id } = await readForStep(req);
     const body = parseOr400(logContactSchema, req.body, 'body');
     const state = await update(id, () => handle(id).executeUpdate(logContactUpdate, { args: [{ ...body, actor: actorOf({ kind: 'staff', staff }) }] }));
     res.status(201).json(state);
   });
 
   router.patch('/obligations/:id', async (req, res) => {
-    const { staff, id } = await readObligation(req);
+    const { staff, id } = await readForStep(req);
     const body = parseOr400(changeObligeeSchema, req.body, 'body');
     const successor = org.staff(body.obligeeId);
     if (!successor) throw fieldProblem('body.obligeeId', 'field.unknownStaff');
@@ -153,7 +164,7 @@ export function obligationRoutes(deps: ObligationRoutesDeps): Router {
   });
 
   router.delete('/obligations/:id', async (req, res) => {
-    const { staff, id } = await readObligation(req);
+    const { staff, id } = await readForStep(req);
     const state = await update(id, () => handle(id).executeUpdate(endObligationUpdate, { args: [{ actor: actorOf({ kind: 'staff', staff }) }] }));
     res.json(state);
   });
