@@ -13,6 +13,7 @@ import {
   condition,
   continueAsNew,
   patched,
+  proxyActivities,
   proxyLocalActivities,
   startChild,
   setHandler,
@@ -45,16 +46,32 @@ import { refusalFailure } from './refusal-failure';
 import { SYSTEM_REASONS } from '../domain/system-reasons';
 import { stripUndefined } from './strip-undefined';
 
-/** The directory answers from memory: a local activity keeps the escalation quick. */
-const { currentDutyOfficer } = proxyLocalActivities<Activities>({
+/**
+ * The duty-officer look-up of cases started before RUNG_STARTS_AT_DEADLINE: a local activity, kept
+ * for their replay. A local activity's result can reach the workflow in a later workflow task, and
+ * one that outlasts a workflow task spans several: replay then reads the clock differently both
+ * after it (its completion time, not the later task's) and before it (the last task's time).
+ */
+const { currentDutyOfficer: legacyDutyOfficerLookup } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '5 seconds',
   retry: { maximumAttempts: 3 },
 });
 
 /**
+ * The look-up of newer cases: an ordinary activity, whose result arrives in a workflow task of its
+ * own with the same time live and on replay. Bounded: when the directory does not answer within
+ * 30 s the ladder's own duty officer takes the case, so a look-up never holds up an escalation long.
+ */
+const { currentDutyOfficer } = proxyActivities<Activities>({
+  startToCloseTimeout: '5 seconds',
+  scheduleToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumAttempts: 3 },
+});
+
+/**
  * The patch behind the rule that a case decides only on times replay reads the same: a rung starts
- * at the deadline that passed (not at "now" after the directory look-up), and the case acts on
- * time only when a timer fires. Cases started before it replay the old way.
+ * at the deadline that passed (not at "now" after the directory look-up), and the look-up is an
+ * ordinary activity, not a local one. Cases started before it replay the old way.
  */
 export const RUNG_STARTS_AT_DEADLINE = 'rung-starts-at-deadline';
 
@@ -189,10 +206,8 @@ export async function caseWorkflow(
     const from = currentRung();
     const target = state.ladder[from + 1];
     if (!target) return;
-    // A local activity: under backlog its result can reach the workflow in a later workflow task,
-    // whose time replay reads differently (replay sees the activity's completion time). Nothing
-    // after this await may read the clock to decide: the rung starts at `rungStartsAt`.
-    const officer = (await currentDutyOfficer(target.unitId).catch(() => undefined)) ?? target.dutyOfficerId;
+    const lookUp = stableTime ? currentDutyOfficer : legacyDutyOfficerLookup;
+    const officer = (await lookUp(target.unitId).catch(() => undefined)) ?? target.dutyOfficerId;
     // The lookup yielded: act only if the case is still open at the rung we started from.
     if (FINAL_STATUSES.includes(state.status) || state.status === 'resolved' || currentRung() !== from) return;
     const previous = { level: state.level, unitId: state.unitId, assigneeId: state.assigneeId };
@@ -432,17 +447,9 @@ export async function caseWorkflow(
   while (!FINAL_STATUSES.includes(state.status)) {
     const wakeAt = nextWakeAt();
     const seen = version;
-    if (stableTime) {
-      // Time is acted on only when a timer fires: a timer's workflow task has the same time live
-      // and on replay, while a wake-up by a change of state may come with a directory look-up's
-      // result (see escalate). A case already due gets a 1 ms timer for the same reason.
-      if (wakeAt === undefined) await condition(() => version !== seen);
-      else if (!(await condition(() => version !== seen, Math.max(wakeAt - now(), 1)))) await onTime();
-    } else {
-      if (wakeAt === undefined) await condition(() => version !== seen);
-      else if (wakeAt > now()) await condition(() => version !== seen, wakeAt - now());
-      await onTime();
-    }
+    if (wakeAt === undefined) await condition(() => version !== seen);
+    else if (wakeAt > now()) await condition(() => version !== seen, wakeAt - now());
+    await onTime();
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit) {
       await condition(allHandlersFinished);
       if (FINAL_STATUSES.includes(state.status)) break;
