@@ -17,6 +17,7 @@ import type { GridflowConfig } from '../../src/config/schema';
 import { hashApiKey } from '../../src/config/secrets';
 import { startSmtpSink, type SmtpSink } from '../../src/mail/smtp-sink';
 import { freePort, startDevServer, type DevServer } from '../../src/temporal/dev-server';
+import { describeSweep, sweepHistories } from '../../src/temporal/determinism-sweep';
 import { processRss, waitForIdle } from './process';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -131,6 +132,10 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
     waitForIdle: () => waitForIdle(child!.pid!),
     async stop() {
       await stopGridflow();
+      // Every history the run produced replays against the current code, or the run fails.
+      const sweep = await sweepHistories({ client });
+      process.stdout.write(`${describeSweep(sweep)}\n`);
+      if (sweep.failures.length > 0) process.exitCode = 1;
       await client.connection.close();
       await smtp.close();
       await devServer.stop();

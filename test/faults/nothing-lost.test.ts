@@ -7,6 +7,9 @@
  * every e-mail asked for arrived once SMTP came back. While Temporal is down the API answers
  * 503 with Retry-After within 2 s, and nothing anywhere answers 500.
  *
+ * Afterwards every history the drill produced is replayed against the current code (the
+ * determinism sweep): none may fail.
+ *
  * Everything is real: the `temporal` dev server, `worker.ts` in a process of its own, an SMTP
  * server, the API over HTTP. The only timed assertion is the issue's own "503 within 2 s".
  */
@@ -24,6 +27,7 @@ import type { CaseState } from '../../src/domain/case-model';
 import { OrgTree } from '../../src/domain/org-tree';
 import { createApiClient } from '../../src/temporal/connection';
 import { freePort, startDevServer, type DevServer } from '../../src/temporal/dev-server';
+import { describeSweep, sweepHistories } from '../../src/temporal/determinism-sweep';
 import { caseWorkflowId } from '../../src/workflows/definitions';
 import { DrillClient, type DrillGroup } from './drill-client';
 import { DrillWorker } from './drill-worker';
@@ -246,6 +250,12 @@ describe('nothing is lost when the worker, Temporal and SMTP fail under load', (
 
     log(`worker starts ${worker.starts}, unexpected worker exits ${worker.unexpectedExits.length}`);
     expect(worker.unexpectedExits).toEqual([]);
+
+    // ── Every history the drill produced replays against the current code ─────────────────────
+    const sweep = await sweepHistories({ client });
+    log(describeSweep(sweep));
+    expect(sweep.replayed).toBeGreaterThanOrEqual(CASES);
+    expect(sweep.failures).toEqual([]);
   });
 });
 
