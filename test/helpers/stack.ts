@@ -44,6 +44,11 @@ export interface Stack {
   tokenFor(staffId: string): string;
   /** Messages received so far, parsed. */
   mails(): Promise<ParsedMail[]>;
+  /**
+   * Stops the worker and starts another on the same task queue with `bundle` (a fresh sticky cache,
+   * so every open workflow replays on its next task), or none at all: a worker that is down.
+   */
+  replaceWorker(bundle: WorkflowBundleWithSourceMap | undefined): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -56,6 +61,8 @@ export interface StackOptions {
    * app.ts mounts its own: for a front door that app.ts does not mount yet.
    */
   extraRouters?: (deps: ApiDeps) => { path: string; router: Router }[];
+  /** The API's logger (default: silent), for a test that reads what is logged. */
+  logger?: ApiDeps['logger'];
 }
 
 /** `api` behind the extra routers, with the settings createApp gives its own app. */
@@ -82,7 +89,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const org = new OrgTree(config.units, config.staff);
   const authSecret = randomBytes(32).toString('hex');
   const taskQueue = options.taskQueue ?? 'gridflow-test';
-  const logger = pino({ level: 'silent' });
+  const logger = options.logger ?? pino({ level: 'silent' });
 
   const [devServer, smtp, bundle, records] = await Promise.all([
     startDevServer({ startTimeoutMs: 120_000 }),
@@ -93,14 +100,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const channel = createMailChannel({ smtpUrl: smtp.url, from: MAIL_FROM });
   const target = { address: devServer.address, namespace: devServer.namespace };
   const connection: NativeConnection = await connectWorker(target);
-  const worker: Worker = await createWorker({
-    connection,
-    namespace: target.namespace,
-    taskQueue,
-    workflowBundle: bundle,
-    activities: createActivities({ config, org, channel, records }),
-  });
-  const workerRun = worker.run();
+  const activities = createActivities({ config, org, channel, records });
+  const runWorker = async (workflowBundle: WorkflowBundleWithSourceMap) => {
+    const worker: Worker = await createWorker({ connection, namespace: target.namespace, taskQueue, workflowBundle, activities });
+    return { worker, run: worker.run() };
+  };
+  let running: { worker: Worker; run: Promise<void> } | undefined = await runWorker(bundle);
+  const stopWorker = async () => {
+    if (!running) return;
+    running.worker.shutdown();
+    await running.run;
+    running = undefined;
+  };
   const client = createApiClient(target);
   const deps: ApiDeps = { config, org, client, taskQueue, authSecret, logger, records };
   const api = createApp(deps);
@@ -124,10 +135,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     apiKeys,
     tokenFor: (staffId) => signStaffToken(authSecret, staffId),
     mails: () => Promise.all(smtp.messages.map((message) => simpleParser(message.raw))),
+    async replaceWorker(next) {
+      await stopWorker();
+      if (next) running = await runWorker(next);
+    },
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      worker.shutdown();
-      await workerRun;
+      await stopWorker();
       await connection.close();
       await client.connection.close();
       channel.close?.();
