@@ -7,7 +7,8 @@ import { MAX_NOTE_LENGTH } from '../../domain/case-rules';
 import { MIN_PARTIES, PARTY_ROLES } from '../../domain/mediation-model';
 import { LOCALES } from '../../domain/vocabulary';
 import { normalizePhone } from '../phone';
-import { actorSchema, freeText, isoInstant, levelParam, priorityParam, unitIdParam } from './common';
+import { actorSchema, freeText, isoInstant, levelParam, nameText, priorityParam, unitIdParam } from './common';
+import { liveStateSchema } from './live-state';
 
 export const MAX_DESCRIPTION_LENGTH = 4000;
 
@@ -150,5 +151,6 @@ export const caseViewSchema = z
     closedAt: isoInstant.optional(),
     rating: z.number().int().optional(),
     timeline: z.array(timelineEntrySchema),
+    liveState: liveStateSchema.optional(),
   })
   .meta({ id: 'Case' });

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { MAX_NOTE_LENGTH } from '../../domain/case-rules';
 import { MEDIATION_STAGES, PARTY_ROLES, REFERRAL_TARGETS, SESSION_OUTCOMES } from '../../domain/mediation-model';
-import { actorSchema, freeText, isoInstant, levelParam, unitIdParam } from './common';
+import { actorSchema, freeText, isoInstant, levelParam, nameText, unitIdParam } from './common';
+import { liveStateSchema } from './live-state';
 
 /** Longest agreement text accepted: terms are a page or two, never a whole file. */
 export const MAX_TERMS_LENGTH = 8000;
@@ -140,5 +141,6 @@ export const mediationViewSchema = z
       .optional(),
     closedAt: isoInstant.optional(),
     timeline: z.array(stepSchema.extend({ stage: z.enum(MEDIATION_STAGES), mediatorId: z.string().optional(), details: z.record(z.string(), z.unknown()).optional() })),
+    liveState: liveStateSchema.optional(),
   })
   .meta({ id: 'Mediation' });
