@@ -7,7 +7,7 @@ import { MAX_NOTE_LENGTH } from '../../domain/case-rules';
 import { MIN_PARTIES, PARTY_ROLES } from '../../domain/mediation-model';
 import { LOCALES } from '../../domain/vocabulary';
 import { normalizePhone } from '../phone';
-import { actorSchema, freeText, isoInstant, levelParam, nameText, priorityParam, unitIdParam } from './common';
+import { actorSchema, freeText, isoInstant, levelParam, priorityParam, unitIdParam } from './common';
 import { liveStateSchema } from './live-state';
 
 export const MAX_DESCRIPTION_LENGTH = 4000;

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { MAX_NOTE_LENGTH } from '../../domain/case-rules';
 import { MEDIATION_STAGES, PARTY_ROLES, REFERRAL_TARGETS, SESSION_OUTCOMES } from '../../domain/mediation-model';
-import { actorSchema, freeText, isoInstant, levelParam, nameText, unitIdParam } from './common';
+import { actorSchema, freeText, isoInstant, levelParam, unitIdParam } from './common';
 import { liveStateSchema } from './live-state';
 
 /** Longest agreement text accepted: terms are a page or two, never a whole file. */
