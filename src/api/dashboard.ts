@@ -9,6 +9,8 @@ import express, { Router } from 'express';
 import { CATALOGS } from '../i18n';
 import { PROJECT_ROOT } from '../project-root';
 import type { Locale } from '../domain/vocabulary';
+import { message } from '../i18n/message';
+import { ProblemError } from './errors';
 import { requestLocale } from './locale';
 
 /** Where the page's files live, in a source checkout and beside a build alike. */
@@ -50,7 +52,13 @@ export function dashboardRoutes(): Router {
     next();
   });
   router.get('/messages.json', (req, res) => {
-    const lang = typeof req.query.lang === 'string' && req.query.lang in CATALOGS ? (req.query.lang as Locale) : requestLocale(req);
+    const asked = req.query.lang;
+    // Own keys only: `in` would take `constructor` or `toString` from Object.prototype for a catalog.
+    if (asked !== undefined && !(typeof asked === 'string' && Object.hasOwn(CATALOGS, asked))) {
+      const refusal = message('detail.unsupportedLang', { lang: typeof asked === 'string' ? asked : '', supported: Object.keys(CATALOGS).join(', ') });
+      throw new ProblemError(400, 'bad_request', refusal, [{ field: 'query.lang', message: refusal }]);
+    }
+    const lang = asked === undefined ? requestLocale(req) : (asked as Locale);
     res.set('Cache-Control', 'no-cache').json(pageMessages(lang));
   });
   router.use(express.static(DASHBOARD_ROOT, { index: 'index.html', fallthrough: true, maxAge: 0 }));

@@ -33,9 +33,39 @@ export function renderMessage(t: TFunction, msg: Message, timeZone: string): str
   return t(msg.key, values);
 }
 
+/** Value types the catalogs name (`valueType.…`), as zod reports what it expected. */
+const VALUE_TYPES = new Set(['string', 'number', 'int', 'boolean', 'array', 'object']);
+
+/**
+ * The catalog's wording of the commonest zod issues. zod's own Chinese locale keeps its English
+ * type names ("期望 string，实际接收 undefined"), so a missing or mistyped field and a size bound
+ * are said here; anything else falls back to zod's locale.
+ */
+function catalogWording(issue: z.core.$ZodIssue, t: TFunction): string | undefined {
+  if (issue.code === 'invalid_type') {
+    // The input is there only when the parse reported it (parseOr400 does): then undefined means absent.
+    if ('input' in issue && issue.input === undefined) return t('field.required');
+    return VALUE_TYPES.has(issue.expected) ? t('field.wrongType', { expected: issue.expected }) : t('field.invalid');
+  }
+  if (issue.code === 'too_small' || issue.code === 'too_big') {
+    const small = issue.code === 'too_small';
+    const bound = { minimum: Number(small ? issue.minimum : 0), maximum: Number(small ? 0 : issue.maximum) };
+    if (issue.origin === 'string') return t(small ? 'field.minLength' : 'field.maxLength', bound);
+    if (issue.origin === 'array' || issue.origin === 'set') return t(small ? 'field.minItems' : 'field.maxItems', bound);
+    if (issue.origin === 'number' || issue.origin === 'int') {
+      const inclusive = issue.inclusive !== false;
+      if (small) return t(inclusive ? 'field.minNumber' : 'field.aboveNumber', bound);
+      return t(inclusive ? 'field.maxNumber' : 'field.belowNumber', bound);
+    }
+  }
+  return undefined;
+}
+
 /** One zod issue in one language: our schemas word theirs as catalog keys (`field.…`). */
 export function issueText(issue: z.core.$ZodIssue, locale: Locale, t: TFunction = translator(locale)): string {
   if (issue.message.startsWith('field.')) return t(issue.message);
+  const ours = catalogWording(issue, t);
+  if (ours !== undefined) return ours;
   const worded = ZOD_LOCALES[locale](issue as unknown as z.core.$ZodRawIssue);
   if (typeof worded === 'string') return worded;
   return worded?.message ?? issue.message;

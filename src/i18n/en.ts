@@ -241,6 +241,11 @@ export const en: Catalog = {
     mediationOutOfScope: 'The mediation is outside your unit',
     rateLimited: 'Too many requests; retry in {{seconds}} seconds',
     metricsForbidden: 'Metrics are only for the monitoring system',
+    metricsNeedToken: 'A reverse proxy is configured (GRIDFLOW_TRUST_PROXY): metrics need METRICS_TOKEN',
+    methodNotAllowed: '{{path}} does not support {{method}}; allowed: {{allow}}',
+    headersTooLarge: 'The request headers are too large',
+    requestTimeout: 'The request was not sent in time',
+    unsupportedLang: 'Unsupported language "{{lang}}"; supported: {{supported}}',
   },
   /** Field-level messages (the `errors[].message` of a problem). */
   field: {
@@ -274,7 +279,20 @@ export const en: Catalog = {
     caseId: 'must be a case id such as c-abcdefgh23456789',
     notFuture: 'must be in the future',
     notBeforeFrom: 'must not be before from',
+    plainName: 'must be one line of text, without line breaks or text-direction controls',
+    required: 'is required',
+    wrongType: 'must be $t(valueType.{{expected}})',
+    invalid: 'is not valid',
+    minLength: 'must be at least {{minimum}} characters',
+    maxLength: 'must be at most {{maximum}} characters',
+    minItems: 'must have at least {{minimum}} items',
+    maxItems: 'must have at most {{maximum}} items',
+    minNumber: 'must be at least {{minimum}}',
+    maxNumber: 'must be at most {{maximum}}',
+    aboveNumber: 'must be greater than {{minimum}}',
+    belowNumber: 'must be less than {{maximum}}',
   },
+  valueType: { string: 'text', number: 'a number', int: 'an integer', boolean: 'true or false', array: 'a list', object: 'an object' },
   /** The supervisor dashboard (src/dashboard/public), fetched as /dashboard/messages.json. */
   dashboard: {
     title: 'Supervision board',
@@ -372,6 +390,9 @@ export const en: Catalog = {
     rate_limited: 'Too many requests',
     unavailable: 'Service unavailable',
     internal: 'Internal server error',
+    method_not_allowed: 'Method not allowed',
+    request_header_fields_too_large: 'Request headers too large',
+    request_timeout: 'Request timeout',
   },
   mail: {
     greeting: 'Dear {{name}},',

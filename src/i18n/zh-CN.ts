@@ -242,6 +242,11 @@ export const zhCN = {
     mediationOutOfScope: '该纠纷调解不在您的管辖范围内',
     rateLimited: '请求过于频繁，请 {{seconds}} 秒后重试',
     metricsForbidden: '指标接口只对监控系统开放',
+    metricsNeedToken: '已配置反向代理（GRIDFLOW_TRUST_PROXY）：指标接口须凭 METRICS_TOKEN 访问',
+    methodNotAllowed: '接口 {{path}} 不支持 {{method}}，可用：{{allow}}',
+    headersTooLarge: '请求头过大',
+    requestTimeout: '请求未在规定时间内发完',
+    unsupportedLang: '不支持的语言“{{lang}}”，可用：{{supported}}',
   },
   /** Field-level messages (the `errors[].message` of a problem). */
   field: {
@@ -275,7 +280,21 @@ export const zhCN = {
     caseId: '须为工单编号，如 c-abcdefgh23456789',
     notFuture: '必须晚于当前时间',
     notBeforeFrom: '不得早于开始日期 from',
+    plainName: '须为一行文字，不能包含换行或文字方向控制字符',
+    required: '必填',
+    wrongType: '须为$t(valueType.{{expected}})',
+    invalid: '格式无效',
+    minLength: '至少 {{minimum}} 个字符',
+    maxLength: '最多 {{maximum}} 个字符',
+    minItems: '至少 {{minimum}} 项',
+    maxItems: '最多 {{maximum}} 项',
+    minNumber: '不得小于 {{minimum}}',
+    maxNumber: '不得大于 {{maximum}}',
+    aboveNumber: '须大于 {{minimum}}',
+    belowNumber: '须小于 {{maximum}}',
   },
+  /** Names of JSON value types, as `field.wrongType` says what was expected. */
+  valueType: { string: '文本', number: '数字', int: '整数', boolean: '布尔值（true 或 false）', array: '数组', object: '对象' },
   /** The supervisor dashboard (src/dashboard/public), fetched as /dashboard/messages.json. */
   dashboard: {
     title: '网格化服务督办看板',
@@ -373,6 +392,9 @@ export const zhCN = {
     rate_limited: '请求过于频繁',
     unavailable: '服务暂不可用',
     internal: '服务器内部错误',
+    method_not_allowed: '不支持该请求方法',
+    request_header_fields_too_large: '请求头过大',
+    request_timeout: '请求超时',
   },
   mail: {
     greeting: '{{name}}，您好：',

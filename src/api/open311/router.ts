@@ -58,7 +58,9 @@ export function open311Routes(deps: Open311Deps): Router {
   const changeset = w3cTime(now().toISOString(), timeZone);
   const router = Router();
 
-  router.use(express.urlencoded({ extended: true, limit: BODY_LIMIT }));
+  // Flat keys (`attribute[code]` stays one key): the nested parser silently drops `attribute[__proto__]`,
+  // which must be refused as an unknown attribute, not ignored. attributeAnswersOf reads the flat keys.
+  router.use(express.urlencoded({ extended: false, limit: BODY_LIMIT }));
   router.use(express.json({ limit: BODY_LIMIT }));
   router.param('format', (_req, _res, next, value: string) => {
     next(parseFormat(value) ? undefined : open311Error(404, `unknown format "${value}": use .json or .xml`));

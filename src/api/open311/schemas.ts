@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { MAX_DESCRIPTION_LENGTH, reporterSchema } from '../schemas/cases';
-import { freeText } from '../schemas/common';
+import { freeText, nameText, numberFromText } from '../schemas/common';
 import { containsHtml, type AttributeAnswers } from './attributes';
 
 /** Empty string (or only spaces) → absent; other values are trimmed strings or left as they are. */
@@ -21,6 +21,9 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefin
 /** Free text people type: bounded, no control characters, no HTML. */
 const plainText = (max: number) => freeText(max).refine((text) => !containsHtml(text), 'field.noHtml');
 
+/** A resident's name: plain text on one line, without text-direction controls. */
+const personName = (max: number) => nameText(max).refine((text) => !containsHtml(text), 'field.noHtml');
+
 /** Identifiers a client chooses (device, account, jurisdiction): printable, bounded. */
 const clientId = freeText(200).refine((text) => !/[<>\r\n]/.test(text), 'field.oneLine');
 
@@ -28,15 +31,16 @@ const clientId = freeText(200).refine((text) => !/[<>\r\n]/.test(text), 'field.o
 export const postRequestSchema = z.object({
   jurisdiction_id: optional(clientId),
   service_code: optional(z.string().max(64)),
-  lat: optional(z.coerce.number().min(-90).max(90)),
-  long: optional(z.coerce.number().min(-180).max(180)),
+  // Forms send numbers as text, JSON as numbers; nothing else is a coordinate (`[39.52]` is not).
+  lat: optional(numberFromText().pipe(z.number().min(-90).max(90))),
+  long: optional(numberFromText().pipe(z.number().min(-180).max(180))),
   address_string: optional(plainText(300)),
   address_id: optional(clientId),
   email: optional(reporterSchema.shape.email.unwrap()),
   device_id: optional(clientId),
   account_id: optional(clientId),
-  first_name: optional(plainText(50)),
-  last_name: optional(plainText(50)),
+  first_name: optional(personName(50)),
+  last_name: optional(personName(50)),
   // Normalised to E.164 like every resident's phone.
   phone: z.preprocess(blankToUndefined, reporterSchema.shape.phone),
   description: optional(plainText(MAX_DESCRIPTION_LENGTH)),
@@ -47,7 +51,9 @@ export type PostRequestArgs = z.infer<typeof postRequestSchema>;
 
 /** `attribute[code]`/`attribute[code][]` from a form (qs makes a nested object) or a JSON body (nested or flat keys). */
 export function attributeAnswersOf(body: Record<string, unknown>): { answers: AttributeAnswers } | { error: string } {
-  const answers: AttributeAnswers = {};
+  // No prototype: a code such as `__proto__` or `constructor` is an own key like any other, so
+  // the unknown-attribute check sees it instead of it vanishing into (or coming from) Object.prototype.
+  const answers = Object.create(null) as AttributeAnswers;
   const add = (code: string, value: unknown): string | undefined => {
     if (typeof value === 'string') answers[code] = value;
     // JSON clients send numbers as numbers.
@@ -67,12 +73,20 @@ export function attributeAnswersOf(body: Record<string, unknown>): { answers: At
     }
   }
   for (const [key, value] of Object.entries(body)) {
-    const flat = /^attribute\[([^\]]+)\](\[\])?$/.exec(key);
-    if (!flat?.[1]) continue;
-    const error = add(flat[1], value);
+    const flat = /^attribute\[([^\]]+)\](\[\d*\])?$/.exec(key);
+    const code = flat?.[1];
+    if (code === undefined) continue;
+    const earlier = answers[code];
+    const error = add(code, value);
     if (error) return { error };
+    // A list comes as `attribute[code][]` repeated or as `attribute[code][0]`, `[1]`…: one key each.
+    if (flat?.[2] !== undefined) answers[code] = [...listOf(earlier), ...listOf(answers[code])];
   }
   return { answers };
+}
+
+function listOf(value: string | string[] | undefined): string[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
 /** A parsed body as a record; anything else (no body, a JSON array) as an empty one. */

@@ -7,7 +7,7 @@ import { MAX_NOTE_LENGTH } from '../../domain/case-rules';
 import { MIN_PARTIES, PARTY_ROLES } from '../../domain/mediation-model';
 import { LOCALES } from '../../domain/vocabulary';
 import { normalizePhone } from '../phone';
-import { actorSchema, freeText, isoInstant, levelParam, priorityParam, unitIdParam } from './common';
+import { actorSchema, freeText, isoInstant, levelParam, nameText, priorityParam, unitIdParam } from './common';
 import { liveStateSchema } from './live-state';
 
 export const MAX_DESCRIPTION_LENGTH = 4000;
@@ -25,7 +25,7 @@ export const phoneSchema = z
 
 export const reporterSchema = z
   .strictObject({
-    name: freeText(100).optional(),
+    name: nameText(100).optional(),
     phone: phoneSchema.optional(),
     email: z.email().max(254).optional(),
   })
@@ -34,7 +34,7 @@ export const reporterSchema = z
 /** A party to a dispute (applicant, respondent, third party). */
 export const partySchema = z
   .strictObject({
-    name: freeText(100).min(1, 'field.notEmpty'),
+    name: nameText(100).min(1, 'field.notEmpty'),
     role: z.enum(PARTY_ROLES),
     phone: phoneSchema.optional(),
     email: z.email().max(254).optional().meta({ description: 'Where mediation reminders go' }),
@@ -46,7 +46,7 @@ export const partiesSchema = z.array(partySchema).min(MIN_PARTIES, 'field.partie
 
 export const submitCaseSchema = z
   .strictObject({
-    category: z.string().min(1).max(64).meta({ description: 'Category id from GET /categories', example: 'road_repair' }),
+    category: z.string().min(1).max(64).meta({ description: 'Category id from GET /api/v1/categories', example: 'road_repair' }),
     priority: priorityParam.optional().meta({ description: "Defaults to the category's default priority" }),
     title: freeText(200).optional(),
     description: freeText(MAX_DESCRIPTION_LENGTH).min(1, 'field.notEmpty'),

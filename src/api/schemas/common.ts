@@ -36,6 +36,29 @@ export function freeText(max: number) {
     .refine((text) => !CONTROL_CHARACTERS.test(text), 'field.noControlChars');
 }
 
+/**
+ * Line breaks, and the Unicode controls that reorder how text is shown (U+202A–U+202E embeddings
+ * and overrides, U+2066–U+2069 isolates, U+200E/U+200F/U+061C marks): a name carrying them can
+ * split a mail header or show "张三" where the bytes say something else.
+ */
+const NOT_IN_A_NAME = /[\r\n\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/;
+
+/** A person's or body's name: free text on one line, without text-direction controls. */
+export function nameText(max: number) {
+  return freeText(max).refine((text) => !NOT_IN_A_NAME.test(text), 'field.plainName');
+}
+
+/** A decimal number as text (a form or query value, trimmed) becomes that number. */
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * A number, or a decimal number sent as text (forms and queries carry nothing else). Unlike
+ * `z.coerce.number()` nothing else is converted: `[39.52]`, `true`, `""` and `0x10` are refused.
+ */
+export function numberFromText() {
+  return z.preprocess((value) => (typeof value === 'string' && DECIMAL.test(value.trim()) ? Number(value.trim()) : value), z.number());
+}
+
 /** Standard problem responses for the OpenAPI document. */
 // i18n-exempt: OpenAPI response descriptions, read by developers.
 const PROBLEM_STATUSES: [number, string][] = [

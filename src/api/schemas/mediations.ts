@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { MAX_NOTE_LENGTH } from '../../domain/case-rules';
 import { MEDIATION_STAGES, PARTY_ROLES, REFERRAL_TARGETS, SESSION_OUTCOMES } from '../../domain/mediation-model';
-import { actorSchema, freeText, isoInstant, levelParam, unitIdParam } from './common';
+import { actorSchema, freeText, isoInstant, levelParam, nameText, unitIdParam } from './common';
 import { liveStateSchema } from './live-state';
 
 /** Longest agreement text accepted: terms are a page or two, never a whole file. */
@@ -23,7 +23,7 @@ const documentRef = freeText(100).min(1, 'field.notEmpty').meta({ description: '
 
 const referralFields = {
   to: z.enum(REFERRAL_TARGETS),
-  body: freeText(200).min(1, 'field.notEmpty').meta({ description: 'The court, arbitration commission or body by name', example: '大连市金州区人民法院' }),
+  body: nameText(200).min(1, 'field.notEmpty').meta({ description: 'The court, arbitration commission or body by name', example: '大连市金州区人民法院' }),
   reason: requiredNote,
   documentRef: documentRef.optional(),
 };

@@ -115,7 +115,9 @@ async function read(path) {
 }
 
 async function loadMessages(lang) {
-  const response = await fetch(`/dashboard/messages.json${lang ? `?lang=${encodeURIComponent(lang)}` : ''}`);
+  let response = await fetch(`/dashboard/messages.json${lang ? `?lang=${encodeURIComponent(lang)}` : ''}`);
+  // A language the catalogs lack is refused (400): then the browser's language.
+  if (!response.ok && lang) response = await fetch('/dashboard/messages.json');
   state.messages = await response.json();
   document.documentElement.lang = state.messages.locale;
   document.title = t('dashboard.title');
