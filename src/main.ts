@@ -96,7 +96,10 @@ async function main(): Promise<void> {
   const redaction = await ensureRedactionSchedule(client, { taskQueue: env.TEMPORAL_TASK_QUEUE, redactAfter, timeZone: config.city.timeZone });
   logger.info({ schedule: REDACTION_SCHEDULE_ID, redactAfter, redaction }, 'records redaction schedule');
   logger.info(seeded, 'contact obligations from config');
-  const app = createApp({ config, org, client, taskQueue: env.TEMPORAL_TASK_QUEUE, authSecret, logger, records, metrics: { token: env.METRICS_TOKEN, sdkMetricsAddress } });
+  const app = createApp({ config, org, client, taskQueue: env.TEMPORAL_TASK_QUEUE, authSecret, logger, records, metrics: { token: env.METRICS_TOKEN, sdkMetricsAddress }, trustProxy: env.GRIDFLOW_TRUST_PROXY });
+  if (env.GRIDFLOW_TRUST_PROXY.length > 0 && !env.METRICS_TOKEN) {
+    logger.warn({ trustProxy: env.GRIDFLOW_TRUST_PROXY }, 'GRIDFLOW_TRUST_PROXY is set without METRICS_TOKEN: /metrics refuses every scraper');
+  }
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(env.PORT, env.HOST, () => resolve(listening));
   });

@@ -40,6 +40,11 @@ export interface ApiDeps {
   metrics?: MetricsRouteOptions | undefined;
   /** The clock for submissions; tests may pin it. */
   now?: () => Date;
+  /**
+   * Reverse proxies whose X-Forwarded-For names the client (GRIDFLOW_TRUST_PROXY): addresses,
+   * CIDR ranges or proxy-addr's range names. Empty or absent → none, the connection's address.
+   */
+  trustProxy?: readonly string[] | undefined;
 }
 
 /** Largest accepted JSON body: a description is at most 4,000 characters. */
@@ -48,7 +53,9 @@ const BODY_LIMIT = '64kb';
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // No header is believed by default: a client could otherwise name any address and dodge the per-IP limits.
+  const trustProxy = deps.trustProxy ?? [];
+  app.set('trust proxy', trustProxy.length > 0 ? [...trustProxy] : false);
   app.set('query parser', 'simple');
   installLocaleSettings(app, deps.config);
 
@@ -56,7 +63,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(httpMetrics());
   registerCaseGauges(deps.client);
   const calendar = { calendar: deps.config.calendar, zone: deps.config.city.timeZone };
-  app.use(metricsRoutes({ ...deps.metrics, calendar }));
+  app.use(metricsRoutes({ ...deps.metrics, calendar, behindProxy: trustProxy.length > 0 }));
   app.use(healthRoutes(deps.client, calendar));
   app.get('/openapi.json', (_req, res) => {
     res.json(document);

@@ -1,16 +1,17 @@
 /**
  * Abuse limits on intake: every front door that starts a case (`POST /api/v1/cases`, Open311
  * `POST requests.{format}`) passes one budget per client IP and one per caller, from
- * `rateLimits.intake` in the config. Beyond either the caller gets 429 problem+json with
- * Retry-After, before anything reaches Temporal.
+ * `rateLimits.intake` in the config. Beyond either the caller gets 429 with Retry-After, before
+ * anything reaches Temporal: problem+json from the API, the errors array from Open311 (the
+ * refusal is passed to the door's own error handler).
  */
 import { createHash } from 'node:crypto';
-import type { Request, RequestHandler, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { rateLimit, type Options } from 'express-rate-limit';
 import { Duration } from 'luxon';
 import type { IntakeRateLimit } from '../config/schema';
 import { message } from '../i18n/message';
-import { ProblemError, sendProblem } from './errors';
+import { ProblemError } from './errors';
 
 /** The two intake limiters; mount both, the per-IP one first, on every intake route. */
 export interface IntakeLimiters {
@@ -41,15 +42,11 @@ function retryAfterSeconds(req: Request, windowMs: number): number {
   return Math.max(1, Math.ceil(remainingMs / 1_000));
 }
 
-/** Answers an exceeded budget the way every other refusal is answered: problem+json. */
-function refuse(what: string, windowMs: number) {
-  return (req: Request, res: Response) => {
+/** Refuses an exceeded budget through the error handler of the door it came in by. */
+function refuse(windowMs: number) {
+  return (req: Request, _res: Response, next: NextFunction) => {
     const seconds = retryAfterSeconds(req, windowMs);
-    sendProblem(
-      req,
-      res,
-      new ProblemError(429, 'rate_limited', message('detail.rateLimited', { seconds }), undefined, { 'Retry-After': String(seconds) }),
-    );
+    next(new ProblemError(429, 'rate_limited', message('detail.rateLimited', { seconds }), undefined, { 'Retry-After': String(seconds) }));
   };
 }
 
@@ -61,15 +58,17 @@ export function intakeLimiters(limits: IntakeRateLimit): IntakeLimiters {
     // RateLimit-* headers tell well-behaved clients how much is left before they are refused.
     standardHeaders: 'draft-7',
     legacyHeaders: false,
+    // Without a trusted proxy any client may send X-Forwarded-For; it is ignored, and not worth an error line each time.
+    validate: { xForwardedForHeader: false },
   };
   return {
-    perIp: rateLimit({ ...common, limit: limits.perIp, handler: refuse('address', windowMs) }),
+    perIp: rateLimit({ ...common, limit: limits.perIp, handler: refuse(windowMs) }),
     perKey: rateLimit({
       ...common,
       limit: limits.perKey,
       skip: (req) => callerRateKey(req) === undefined,
       keyGenerator: (req) => callerRateKey(req) ?? '',
-      handler: refuse('API key', windowMs),
+      handler: refuse(windowMs),
     }),
   };
 }

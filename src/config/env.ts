@@ -6,6 +6,17 @@ import { z } from 'zod';
 import { CHANNEL_NAMES } from '../notifications/channels';
 import { ConfigError, describeIssues } from './load';
 
+/** The names Express's `trust proxy` (proxy-addr) knows for address ranges. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'] as const;
+const proxyEntry = z.union([z.enum(PROXY_RANGE_NAMES), z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], {
+  error: `must be an IP address, a CIDR range or one of ${PROXY_RANGE_NAMES.join(', ')}`,
+});
+const trustedProxies = z
+  .string()
+  .default('')
+  .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+  .pipe(z.array(proxyEntry));
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
@@ -32,7 +43,13 @@ const envSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   /** How long after closure residents' personal data is kept in the records store (ISO 8601). */
   GRIDFLOW_REDACT_AFTER: z.string().regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/, 'must be an ISO 8601 duration in years, months, weeks or days, e.g. P3Y').default('P3Y'),
-  /** Bearer token Prometheus sends to GET /metrics; unset → only loopback callers may scrape. */
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed (Express `trust proxy`): a comma-separated
+   * list of addresses, CIDR ranges or `loopback` / `linklocal` / `uniquelocal`. Unset → none: the
+   * client address is the connection's, whatever the request claims.
+   */
+  GRIDFLOW_TRUST_PROXY: trustedProxies,
+  /** Bearer token Prometheus sends to GET /metrics; unset → only loopback callers may scrape (none at all behind a trusted proxy). */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** host:port where the Temporal SDK serves its own metrics, appended to /metrics (unset: not served). */
   TEMPORAL_METRICS_ADDRESS: z.string().regex(/^[\w.-]+:\d{1,5}$/, 'must be host:port').optional(),

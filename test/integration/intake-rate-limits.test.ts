@@ -23,10 +23,10 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** A second API on the stack's Temporal with its own limits (and so its own, empty, budgets). */
+/** A second API on the stack's Temporal with its own limits (and so its own, empty, budgets), behind a trusted loopback proxy. */
 async function apiWithLimits(intake: IntakeRateLimit): Promise<{ baseUrl: string; close(): Promise<void> }> {
   const config: GridflowConfig = { ...stack.config, rateLimits: { intake } };
-  const app = createApp({ config, org: stack.org, client: stack.client, taskQueue: stack.taskQueue, authSecret: stack.authSecret, logger: pino({ level: 'silent' }) });
+  const app = createApp({ config, org: stack.org, client: stack.client, taskQueue: stack.taskQueue, authSecret: stack.authSecret, logger: pino({ level: 'silent' }), trustProxy: ['loopback'] });
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
@@ -49,13 +49,18 @@ async function postForm(baseUrl: string, form: URLSearchParams, headers: Record<
   return { status: response.status, headers: response.headers, body: await response.json() };
 }
 
-function expect429(response: { status: number; headers: Headers; body: unknown }): void {
+/** 429 with Retry-After: problem+json from the API, the GeoReport v2 errors array from Open311. */
+function expect429(response: { status: number; headers: Headers; body: unknown }, door: 'api' | 'open311' = 'api'): void {
   expect(response.status).toBe(429);
-  expect(response.headers.get('content-type')).toContain('application/problem+json');
   const retryAfter = Number(response.headers.get('retry-after'));
   expect(Number.isInteger(retryAfter)).toBe(true);
   expect(retryAfter).toBeGreaterThanOrEqual(1);
   expect(retryAfter).toBeLessThanOrEqual(60);
+  if (door === 'open311') {
+    expect(response.body).toEqual([{ code: 429, description: expect.any(String) as string }]);
+    return;
+  }
+  expect(response.headers.get('content-type')).toContain('application/problem+json');
   expect(response.body).toMatchObject({ type: 'urn:gridflow:problem:rate_limited', status: 429 });
 }
 
@@ -85,7 +90,7 @@ describe('intake rate limits', () => {
       const refused = await http(api, 'POST', '/api/v1/cases', { body: submission(4), headers: { ...hotline, 'idempotency-key': `${run}-4` } });
       expect429(refused);
       expect(await workflowExists(caseIdForIdempotencyKey('integration:hotline-12345', `${run}-4`))).toBe(false);
-      expect429(await postForm(api.baseUrl, open311Form(stack.apiKeys['hotline-12345']!, 5)));
+      expect429(await postForm(api.baseUrl, open311Form(stack.apiKeys['hotline-12345']!, 5)), 'open311');
 
       const other = await http(api, 'POST', '/api/v1/cases', { body: submission(6), headers: { 'x-api-key': stack.apiKeys['wechat-miniapp']! } });
       expect(other.status).toBe(201);
@@ -110,7 +115,7 @@ describe('intake rate limits', () => {
   test('one client IP gets perIp intake requests per window whatever it sends; another IP is unaffected; reads are not limited', async () => {
     const api = await apiWithLimits({ window: 'PT1M', perKey: 1_000, perIp: 4 });
     try {
-      // The API trusts the loopback proxy, so X-Forwarded-For names the client.
+      // This API trusts the loopback proxy (GRIDFLOW_TRUST_PROXY=loopback), so X-Forwarded-For names the client.
       const from = (ip: string) => ({ 'x-forwarded-for': ip });
       const attacker = from('203.0.113.7');
       // Without a key, with a wrong key, and through Open311: every attempt counts.
@@ -119,7 +124,7 @@ describe('intake rate limits', () => {
       expect((await postForm(api.baseUrl, open311Form('guess-2', 3), attacker)).status).toBe(403);
       expect((await http(api, 'POST', '/api/v1/cases', { body: submission(4), headers: { ...attacker, 'x-api-key': stack.apiKeys['hotline-12345']! } })).status).toBe(201);
       expect429(await http(api, 'POST', '/api/v1/cases', { body: submission(5), headers: { ...attacker, 'x-api-key': stack.apiKeys['hotline-12345']! } }));
-      expect429(await postForm(api.baseUrl, open311Form(stack.apiKeys['hotline-12345']!, 6), attacker));
+      expect429(await postForm(api.baseUrl, open311Form(stack.apiKeys['hotline-12345']!, 6), attacker), 'open311');
 
       const neighbour = await http(api, 'POST', '/api/v1/cases', { body: submission(7), headers: { ...from('198.51.100.20'), 'x-api-key': stack.apiKeys['hotline-12345']! } });
       expect(neighbour.status).toBe(201);

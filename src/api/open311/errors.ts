@@ -1,7 +1,7 @@
 /**
  * Errors the GeoReport v2 way: an array of `{code, description}` in the requested format, with
  * 404 for what does not exist, 403 for a missing or wrong api_key and 400 for anything else the
- * client must fix (the spec's rule). Failures of our own keep their 5xx, and an unreachable
+ * client must fix (the spec's rule); 429 (with Retry-After) beyond an intake budget. Failures of our own keep their 5xx, and an unreachable
  * Temporal keeps its 503 with Retry-After, so well-behaved clients retry instead of giving up.
  */
 import type { NextFunction, Request, Response } from 'express';
@@ -38,7 +38,7 @@ export function open311Error(status: 400 | 403 | 404, ...descriptions: string[])
 export function toOpen311Error(error: unknown): Open311Error {
   if (error instanceof Open311Error) return error;
   const p = toProblem(error);
-  const status = p.status >= 500 || p.status === 403 || p.status === 404 ? p.status : 400;
+  const status = p.status >= 500 || p.status === 403 || p.status === 404 || p.status === 429 ? p.status : 400;
   // Open311 descriptions are for the integrating developer: the English catalog's words.
   const document = problemDocument(p, 'en', 'UTC');
   const descriptions = document.errors && document.errors.length > 0 ? document.errors.map((e) => `${e.field}: ${e.message}`) : [document.detail];

@@ -3,7 +3,12 @@
  * escalations, obligation misses, e-mail failures, open and overdue cases, the calendar horizon)
  * followed by the Temporal SDK's own metrics. Case counts are operational data, so the route
  * answers only a scraper that sends METRICS_TOKEN as a Bearer token, or — with no token
- * configured — loopback.
+ * configured and no trusted proxy — loopback.
+ *
+ * Behind a trusted reverse proxy the connection's address says nothing (a proxy on the same host
+ * makes every caller loopback), and the forwarded address is only as good as the proxy's header
+ * hygiene (one that appends instead of overwriting lets a client put `127.0.0.1` first). So with
+ * GRIDFLOW_TRUST_PROXY set, loopback earns nothing: /metrics answers METRICS_TOKEN or no one.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { Router, type Request } from 'express';
@@ -21,6 +26,8 @@ export interface MetricsRouteOptions {
   sdkMetricsAddress?: string | undefined;
   /** The calendar this process computes deadlines on: `gridflow_calendar_known_days_ahead` reports its horizon. */
   calendar?: CalendarContext | undefined;
+  /** A trusted reverse proxy is configured: loopback no longer means "on this host", so only the token opens the route. */
+  behindProxy?: boolean | undefined;
 }
 
 function isLoopback(req: Request): boolean {
@@ -38,6 +45,7 @@ export function metricsRoutes(options: MetricsRouteOptions): Router {
   const router = Router();
   if (options.calendar) registerCalendarGauge(options.calendar);
   router.get('/metrics', async (req, res) => {
+    if (!options.token && options.behindProxy) throw problem(403, 'forbidden', message('detail.metricsNeedToken'));
     const allowed = options.token ? hasToken(req, options.token) : isLoopback(req);
     if (!allowed) throw problem(403, 'forbidden', message('detail.metricsForbidden'));
     const [own, sdk] = await Promise.all([metricsRegistry.metrics(), fetchSdkMetrics(options.sdkMetricsAddress)]);
