@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { DefaultLogger } from '@temporalio/worker';
 import { createApp } from './api/app';
+import { answerClientErrors } from './api/client-errors';
 import { loadEnv } from './config/env';
 import { withCityCalendar } from './calendar/city-calendar';
 import { logCalendarHorizon } from './calendar/horizon-report';
@@ -103,6 +104,7 @@ async function main(): Promise<void> {
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(env.PORT, env.HOST, () => resolve(listening));
   });
+  answerClientErrors(server, { locale: config.city.defaultLocale, timeZone: config.city.timeZone });
   stops.push(async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await client.connection.close();

@@ -5,7 +5,6 @@
 import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
-import swaggerUi from 'swagger-ui-express';
 import type { GridflowConfig } from '../config/schema';
 import type { OrgTree } from '../domain/org-tree';
 import type { RecordsStore } from '../records/store';
@@ -13,8 +12,10 @@ import { authenticate } from './auth';
 import { httpMetrics } from '../metrics/http';
 import { registerCaseGauges } from '../metrics/case-gauges';
 import { dashboardRoutes } from './dashboard';
+import { docsRoutes } from './docs';
 import { errorHandler, notFoundHandler } from './errors';
 import { installLocaleSettings } from './locale';
+import { methodNotAllowed } from './method-not-allowed';
 import { open311Routes } from './open311/router';
 import { openApiDocument } from './openapi';
 import { intakeLimiters } from './rate-limit';
@@ -62,6 +63,8 @@ export function createApp(deps: ApiDeps): Express {
   const document = openApiDocument();
   app.use(httpMetrics());
   registerCaseGauges(deps.client);
+  // Before the routes: PUT on a known path is 405 with Allow, whoever asks.
+  app.use(methodNotAllowed(document));
   const calendar = { calendar: deps.config.calendar, zone: deps.config.city.timeZone };
   app.use(metricsRoutes({ ...deps.metrics, calendar, behindProxy: trustProxy.length > 0 }));
   app.use(healthRoutes(deps.client, calendar));
@@ -69,7 +72,7 @@ export function createApp(deps: ApiDeps): Express {
     res.json(document);
   });
   app.use('/dashboard', dashboardRoutes());
-  app.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'gridflow API' }));
+  app.use('/docs', docsRoutes(document, 'gridflow API'));
 
   const api = express.Router();
   api.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
