@@ -20,6 +20,7 @@ import { open311Routes } from './open311/router';
 import { openApiDocument } from './openapi';
 import { intakeLimiters } from './rate-limit';
 import { caseRoutes } from './routes/cases';
+import { categoryRoutes } from './routes/categories';
 import { meRoutes } from './routes/me';
 import { metricsRoutes, type MetricsRouteOptions } from './routes/metrics';
 import { healthRoutes } from './routes/health';
@@ -97,6 +98,7 @@ export function createApp(deps: ApiDeps): Express {
   const now = deps.now ?? (() => new Date());
   api.use(supervisionRoutes({ client: deps.client, org: deps.org, now, records: deps.records }));
   api.use(meRoutes({ config: deps.config, org: deps.org }));
+  api.use(categoryRoutes({ config: deps.config }));
   api.use(mediationRoutes({ config: deps.config, org: deps.org, client: deps.client, now, records: deps.records, logger: deps.logger }));
   api.use(obligationRoutes({ config: deps.config, org: deps.org, client: deps.client, taskQueue: deps.taskQueue, now, records: deps.records, logger: deps.logger }));
   if (deps.records) api.use(reportRoutes({ config: deps.config, org: deps.org, records: deps.records, now }));

@@ -6,6 +6,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { caseActionSchema, caseListQuerySchema, caseSubmittedSchema, caseViewSchema, feedbackSchema, submitCaseSchema } from './schemas/cases';
+import { categoryListSchema } from './schemas/categories';
 import { problemResponses } from './schemas/common';
 import { caseReportSchema, mediationReportSchema, obligationReportSchema, reportQuerySchema } from './schemas/reports';
 import { mediationActionSchema, mediationViewSchema } from './schemas/mediations';
@@ -64,6 +65,14 @@ function buildRegistry(): OpenAPIRegistry {
     security: [{ caseToken: [] }, { apiKey: [] }],
     request: { params: caseIdParams, body: { content: json(feedbackSchema) } },
     responses: { 200: { description: 'The case after the feedback', content: json(caseViewSchema) }, ...problemResponses },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/categories',
+    summary: 'The categories a caller may submit, named in its language',
+    description: 'Take `category` for POST /api/v1/cases from here. Names, groups and descriptions follow Accept-Language (zh-CN, en).',
+    security: staffOrIntegration,
+    responses: { 200: { description: 'Every category of the city', content: json(categoryListSchema) }, ...problemResponses },
   });
   registerSupervisionAndObligations(registry, json);
   registerReports(registry);
