@@ -309,7 +309,7 @@ describe('POST requests', () => {
     ['no service_code', { service_code: '' }, 400, /service_code was not provided/],
     ['an unknown service_code', { service_code: 'alien_landing' }, 404, /service_code "alien_landing" not found/],
     ['HTML in the description', { description: '路灯坏了<script>alert(1)</script>' }, 400, /description: must not contain HTML/],
-    ['a description over 4,000 characters', { description: '长'.repeat(4001) }, 400, /description: Too big: expected string to have <=4000 characters/],
+    ['a description over 4,000 characters', { description: '长'.repeat(4001) }, 400, /description: must be at most 4000 characters/],
     ['an answer outside the listed values', { 'attribute[fault][]': ['dark', 'melted'] }, 400, /attribute\[fault\]: "melted" not among the listed values/],
     ['an unknown attribute', { 'attribute[colour]': 'red' }, 400, /attribute\[colour\]: not an attribute of this service/],
     ['a number that is not one', { 'attribute[count]': '三' }, 400, /attribute\[count\]: must be a number/],
