@@ -24,7 +24,7 @@ export const LIVE_QUERY_DEADLINE_MS = 5_000;
 const RETRY_AFTER_SECONDS = '10';
 
 /** Why the live state could not be read. */
-export type LiveStateGap = 'unreplayable' | 'worker_unavailable' | 'temporal_unavailable';
+export type LiveStateGap = 'unreplayable' | 'worker_unavailable' | 'server_unavailable';
 
 /** What a read found: the live state, or the store's copy and why the live one is missing. */
 export type LiveRead<T> = { state: T; live: true } | { state: T; live: false; gap: LiveStateGap };
@@ -38,7 +38,7 @@ export function liveStateGapOf(error: unknown): LiveStateGap | undefined {
   // Once a task has failed (on replay, say), the server refuses queries itself until one succeeds.
   if (/workflow task in failed state/i.test(text)) return 'unreplayable';
   if (/no poller seen|deadline exceeded|context deadline|timed out/i.test(text)) return 'worker_unavailable';
-  if (isTemporalUnavailable(error)) return 'temporal_unavailable';
+  if (isTemporalUnavailable(error)) return 'server_unavailable';
   return undefined;
 }
 
@@ -88,8 +88,8 @@ export async function readLiveState<T>(options: LiveReadOptions<T>): Promise<Liv
     options.logger?.error({ workflowId: options.workflowId, kind: options.what, gap, err: error }, 'live state unavailable');
     const stored = await options.stored?.().catch(() => undefined);
     if (stored) return { state: stored, live: false, gap };
-    // Temporal down keeps its own answer ("the workflow service cannot be reached").
-    throw gap === 'temporal_unavailable' ? options.otherwise(error) : liveStateUnavailable(options.what, error);
+    // Temporal itself down (server_unavailable) keeps its own answer: "the workflow service cannot be reached".
+    throw gap === 'server_unavailable' ? options.otherwise(error) : liveStateUnavailable(options.what, error);
   }
 }
 

@@ -52,7 +52,7 @@ export const deliveryFailuresTotal = new Counter({
 /** Reads that found a workflow's live state unavailable (answered from the records store, or 503). */
 export const liveStateUnavailableTotal = new Counter({
   name: 'gridflow_live_state_unavailable_total',
-  help: 'Reads of a case, mediation or obligation whose live state was unavailable, by kind and reason (unreplayable, worker_unavailable, temporal_unavailable)',
+  help: 'Reads of a case, mediation or obligation whose live state was unavailable, by kind and reason (unreplayable, worker_unavailable, server_unavailable)',
   labelNames: ['kind', 'reason'] as const,
   registers: [metricsRegistry],
 });
