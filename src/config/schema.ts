@@ -4,6 +4,7 @@
  */
 import { Duration, IANAZone } from 'luxon';
 import { z } from 'zod';
+import { checkDirectoryTree, type DirectoryIssue, type DirectoryRule } from '../domain/directory-rules';
 import { isCalendarPeriod } from '../domain/obligation-periods';
 import { LEVELS, LOCALES, PRIORITIES, ROLES } from '../domain/vocabulary';
 
@@ -56,14 +57,25 @@ export const unitSchema = z.strictObject({
   bounds: boundingBoxSchema.optional(),
 });
 
+/** A further post of a staff member: a grid worker covering a second grid, a secretary also on duty. */
+export const postSchema = z.strictObject({
+  unit: idSchema,
+  /** Absent: the staff member's own role. */
+  role: roleSchema.optional(),
+});
+
 export const staffSchema = z.strictObject({
   id: idSchema,
   name: z.string().min(1).max(100),
   email: z.email(),
   phone: z.string().regex(/^\+?[0-9 -]{5,20}$/, 'must be a phone number').optional(),
   role: roleSchema,
-  /** The unit whose subtree this person may see and act on. */
+  /** The unit of this person's first post; with `posts`, they see and act on the subtree of each. */
   unit: idSchema,
+  /** Posts in further units, under the same sign-in. */
+  posts: z.array(postSchema).max(50).optional(),
+  /** false: a leaver, kept for the names in old timelines; their sign-in is refused. */
+  active: z.boolean().optional(),
   locale: localeSchema.default('zh-CN'),
 });
 
@@ -324,8 +336,8 @@ export type { Level, Locale, Priority, Role } from '../domain/vocabulary';
 
 /** The config as the cross-reference check sees it: possibly invalid elsewhere, so every field is optional. */
 interface LooseConfig {
-  units?: { id?: unknown; level?: unknown; parent?: unknown; dutyOfficer?: unknown; addresses?: unknown; bounds?: unknown }[];
-  staff?: { id?: unknown; unit?: unknown }[];
+  units?: unknown[];
+  staff?: unknown[];
   categories?: { id?: unknown }[];
   integrations?: { id?: unknown }[];
   sla?: { overrides?: { category?: unknown }[] };
@@ -337,8 +349,25 @@ function listsPresent(value: unknown): boolean {
   return typeof config === 'object' && config !== null && Array.isArray(config.units) && Array.isArray(config.staff);
 }
 
+/** How an operator reads each directory rule in a config error (the API words them from the catalogs). */
+const TREE_RULE_TEXT: Record<DirectoryRule, (values: DirectoryIssue['values']) => string> = {
+  duplicateId: ({ id }) => `duplicate id "${id}"`,
+  rootCount: ({ found }) => `must have exactly one root unit (no parent), found ${found}`,
+  rootNotDistrict: () => 'only the district may have no parent',
+  unknownParent: ({ parent }) => `unknown unit "${parent}"`,
+  levelOrder: ({ level, expectedLevel, parentLevel }) => `a ${level} must sit under a ${expectedLevel}, not a ${parentLevel}`,
+  unknownDutyOfficer: ({ staff }) => `unknown staff "${staff}"`,
+  dutyOfficerWithoutPost: ({ staff, posts, unit }) => `staff "${staff}" belongs to unit${String(posts).includes('", "') ? 's' : ''} "${posts}", not "${unit}"`,
+  dutyOfficerInactive: ({ staff }) => `staff "${staff}" is inactive`,
+  addressesOnlyOnGrids: () => 'only grids take addresses and bounds: requests are routed to grids',
+  unknownStaffUnit: ({ unit }) => `unknown unit "${unit}"`,
+  unknownPostUnit: ({ unit }) => `unknown unit "${unit}"`,
+  duplicatePost: ({ role, unit }) => `already holds a post as ${role} in "${unit}"`,
+};
+
 /**
- * Cross-references that a per-field schema cannot see: ids, parents, levels, duty officers.
+ * Cross-references that a per-field schema cannot see: ids, parents, levels, duty officers (the
+ * directory rules of src/domain/directory-rules.ts, shared with the admin API), categories.
  * It also runs when other keys are invalid (so every bad key is named at once), hence the
  * defensive reading of each item.
  */
@@ -356,44 +385,10 @@ function checkReferences(raw: unknown, ctx: z.RefinementCtx): void {
       seen.add(id);
     });
   };
-  const units = list(config.units);
-  const people = list(config.staff);
-  duplicates(units, 'units');
-  duplicates(people, 'staff');
+  for (const found of checkDirectoryTree(list(config.units), list(config.staff))) issue(found.path, TREE_RULE_TEXT[found.rule](found.values));
   duplicates(list(config.categories), 'categories');
   duplicates(list(config.integrations), 'integrations');
 
-  const unitById = new Map(units.flatMap((unit) => (str(unit?.id) ? [[str(unit.id)!, unit] as const] : [])));
-  const staffById = new Map(people.flatMap((person) => (str(person?.id) ? [[str(person.id)!, person] as const] : [])));
-  const roots = units.filter((unit) => unit?.parent === undefined);
-  if (roots.length !== 1) issue(['units'], `must have exactly one root unit (no parent), found ${roots.length}`);
-
-  units.forEach((unit, index) => {
-    const level = str(unit?.level);
-    const depth = LEVELS.indexOf(level as (typeof LEVELS)[number]);
-    const parentId = str(unit?.parent);
-    if (unit?.parent === undefined) {
-      if (level !== undefined && level !== 'district') issue(['units', index, 'parent'], 'only the district may have no parent');
-    } else if (parentId !== undefined) {
-      const parent = unitById.get(parentId);
-      if (!parent) issue(['units', index, 'parent'], `unknown unit "${parentId}"`);
-      else if (depth >= 0 && LEVELS.indexOf(str(parent.level) as (typeof LEVELS)[number]) !== depth - 1)
-        issue(['units', index, 'parent'], `a ${level} must sit under a ${LEVELS[depth - 1] ?? 'nothing'}, not a ${str(parent.level)}`);
-    }
-    const officerId = str(unit?.dutyOfficer);
-    if (officerId !== undefined) {
-      const officer = staffById.get(officerId);
-      if (!officer) issue(['units', index, 'dutyOfficer'], `unknown staff "${officerId}"`);
-      else if (officer.unit !== unit.id) issue(['units', index, 'dutyOfficer'], `staff "${officerId}" belongs to unit "${str(officer.unit)}", not "${str(unit.id)}"`);
-    }
-    const hasAddresses = Array.isArray(unit?.addresses) && unit.addresses.length > 0;
-    if (level !== undefined && level !== 'grid' && (hasAddresses || unit?.bounds !== undefined))
-      issue(['units', index, 'addresses'], 'only grids take addresses and bounds: requests are routed to grids');
-  });
-  people.forEach((person, index) => {
-    const unitId = str(person?.unit);
-    if (unitId !== undefined && !unitById.has(unitId)) issue(['staff', index, 'unit'], `unknown unit "${unitId}"`);
-  });
   const categories = new Set(list(config.categories).map((category) => str(category?.id)));
   list(config.sla?.overrides).forEach((override, index) => {
     const category = str(override?.category);
