@@ -20,6 +20,7 @@ export const PROBLEM_KINDS = {
   method_not_allowed: 405,
   request_timeout: 408,
   conflict: 409,
+  precondition_failed: 412,
   payload_too_large: 413,
   unsupported_media_type: 415,
   request_header_fields_too_large: 431,

@@ -90,15 +90,21 @@ export function checkDirectoryTree(rawUnits: readonly unknown[], rawStaff: reado
     items.forEach((item, index) => {
       const id = str(item.id);
       if (id === undefined) return;
-      if (seen.has(id)) issue([list, index, 'id'], 'duplicateId', { id });
+      if (seen.has(id)) issue([list, index, 'id'], 'duplicateId', list === 'units' ? { id, unit: id } : { id, staff: id });
       seen.add(id);
     });
   };
   duplicates(units, 'units');
   duplicates(people, 'staff');
 
-  const unitById = new Map(units.flatMap((unit) => (str(unit.id) ? [[str(unit.id)!, unit] as const] : [])));
-  const staffById = new Map(people.flatMap((person) => (str(person.id) ? [[str(person.id)!, person] as const] : [])));
+  // The first entry of an id is the one others refer to; a later duplicate is only reported.
+  const firstById = (items: Record<string, unknown>[]) => {
+    const byId = new Map<string, Record<string, unknown>>();
+    for (const item of items) if (str(item.id) !== undefined && !byId.has(str(item.id)!)) byId.set(str(item.id)!, item);
+    return byId;
+  };
+  const unitById = firstById(units);
+  const staffById = firstById(people);
   const roots = units.filter((unit) => unit.parent === undefined);
   if (roots.length !== 1) issue(['units'], 'rootCount', { found: roots.length, roots: roots.map((unit) => str(unit.id) ?? '?').join(', ') });
 

@@ -3,7 +3,7 @@
  * the applied names in `kysely_migration`). Written with the schema builder and portable types
  * only, so one list serves SQLite and PostgreSQL. Never edit a migration that has shipped: add one.
  */
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 /** Migrations by name; names sort in the order they apply. */
 export const RECORDS_MIGRATIONS: Record<string, Migration> = {
@@ -105,6 +105,78 @@ export const RECORDS_MIGRATIONS: Record<string, Migration> = {
     },
     async down(db: Kysely<unknown>) {
       await db.schema.alterTable('case_records').dropColumn('due_at').execute();
+    },
+  },
+  /**
+   * The directory (issue 16): units, staff and their posts as data an admin changes without a
+   * restart. One version row, bumped by every change, is what each process polls; the audit
+   * keeps who changed what, when, before and after. `changed_version` on a row is the version of
+   * its last change: the ETag an admin page sends back so two admins do not overwrite each other.
+   */
+  '0003-directory': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('directory_units')
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('level', 'text', (col) => col.notNull())
+        .addColumn('parent_id', 'text')
+        .addColumn('name', 'text', (col) => col.notNull())
+        .addColumn('duty_officer_id', 'text', (col) => col.notNull())
+        .addColumn('addresses', 'text', (col) => col.notNull())
+        .addColumn('bounds', 'text')
+        .addColumn('position', 'integer', (col) => col.notNull())
+        .addColumn('changed_version', 'integer', (col) => col.notNull())
+        .execute();
+      await db.schema
+        .createTable('directory_staff')
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('name', 'text', (col) => col.notNull())
+        .addColumn('email', 'text', (col) => col.notNull())
+        .addColumn('phone', 'text')
+        .addColumn('role', 'text', (col) => col.notNull())
+        .addColumn('unit_id', 'text', (col) => col.notNull())
+        .addColumn('locale', 'text', (col) => col.notNull())
+        .addColumn('active', 'integer', (col) => col.notNull())
+        .addColumn('position', 'integer', (col) => col.notNull())
+        .addColumn('changed_version', 'integer', (col) => col.notNull())
+        .execute();
+      // Posts beyond a staff member's own unit; a null role is "their own role", as in the config file.
+      await db.schema
+        .createTable('directory_posts')
+        .addColumn('staff_id', 'text', (col) => col.notNull())
+        .addColumn('position', 'integer', (col) => col.notNull())
+        .addColumn('unit_id', 'text', (col) => col.notNull())
+        .addColumn('role', 'text')
+        .addPrimaryKeyConstraint('directory_posts_pk', ['staff_id', 'position'])
+        .execute();
+      await db.schema.createIndex('directory_posts_unit').on('directory_posts').columns(['unit_id']).execute();
+      await db.schema
+        .createTable('directory_version')
+        .addColumn('id', 'integer', (col) => col.primaryKey())
+        .addColumn('version', 'integer', (col) => col.notNull())
+        .addColumn('changed_at', 'text')
+        .execute();
+      await sql`insert into directory_version (id, version, changed_at) values (1, 0, null)`.execute(db);
+      await db.schema
+        .createTable('directory_audit')
+        .addColumn('version', 'integer', (col) => col.notNull())
+        .addColumn('seq', 'integer', (col) => col.notNull())
+        .addColumn('at', 'text', (col) => col.notNull())
+        .addColumn('actor_id', 'text', (col) => col.notNull())
+        .addColumn('change', 'text', (col) => col.notNull())
+        .addColumn('target_kind', 'text', (col) => col.notNull())
+        .addColumn('target_id', 'text', (col) => col.notNull())
+        .addColumn('before', 'text')
+        .addColumn('after', 'text')
+        .addColumn('reason', 'text')
+        .addPrimaryKeyConstraint('directory_audit_pk', ['version', 'seq'])
+        .execute();
+      await db.schema.createIndex('directory_audit_target').on('directory_audit').columns(['target_kind', 'target_id', 'version']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      for (const table of ['directory_audit', 'directory_version', 'directory_posts', 'directory_staff', 'directory_units']) {
+        await db.schema.dropTable(table).ifExists().execute();
+      }
     },
   },
 };

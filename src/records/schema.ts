@@ -86,10 +86,75 @@ export interface ObligationRecordsTable {
   updated_at: string;
 }
 
+/** A unit of the directory; JSON text for its name, addresses and bounds as the config spells them. */
+export interface DirectoryUnitsTable {
+  id: string;
+  level: string;
+  parent_id: string | null;
+  name: string;
+  duty_officer_id: string;
+  addresses: string;
+  bounds: string | null;
+  /** Listing order: the config file's order, new units after. */
+  position: number;
+  /** Directory version of the row's last change: its ETag. */
+  changed_version: number;
+}
+
+/** A staff member; their own unit and role are their first post. */
+export interface DirectoryStaffTable {
+  id: string;
+  name: string;
+  email: string;
+  phone: string | null;
+  role: string;
+  unit_id: string;
+  locale: string;
+  /** 0 for a leaver: kept for the names in old timelines, refused at sign-in. */
+  active: number;
+  position: number;
+  changed_version: number;
+}
+
+/** A post beyond the staff member's own unit. */
+export interface DirectoryPostsTable {
+  staff_id: string;
+  position: number;
+  unit_id: string;
+  /** null: the staff member's own role. */
+  role: string | null;
+}
+
+/** The one row (id 1) every process polls: bumped by each directory change. */
+export interface DirectoryVersionTable {
+  id: number;
+  version: number;
+  changed_at: string | null;
+}
+
+/** Who changed which unit or staff member, when, and what it was before and after (JSON). */
+export interface DirectoryAuditTable {
+  version: number;
+  seq: number;
+  at: string;
+  actor_id: string;
+  change: string;
+  target_kind: string;
+  target_id: string;
+  before: string | null;
+  after: string | null;
+  reason: string | null;
+}
+
 /** Every table of the store. */
 export interface RecordsDatabase {
   record_events: RecordEventsTable;
   case_records: CaseRecordsTable;
   mediation_records: MediationRecordsTable;
   obligation_records: ObligationRecordsTable;
+  directory_units: DirectoryUnitsTable;
+  directory_staff: DirectoryStaffTable;
+  directory_posts: DirectoryPostsTable;
+  directory_version: DirectoryVersionTable;
+  directory_audit: DirectoryAuditTable;
 }
