@@ -13,6 +13,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { Activities } from '../src/activities';
 import { createRecordActivities } from '../src/activities/records';
+import { createCalendarRolloutActivities } from '../src/activities/calendar-rollout';
 import { createRedactionActivities } from '../src/activities/records-redaction';
 import { demoConfigAndOrg } from './lib/demo';
 import { obligationInputFor } from '../src/domain/obligation-model';
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
     currentDutyOfficer: (unitId: string) => Promise.resolve(org.dutyOfficer(unitId)?.id),
     ...createRecordActivities(records),
     ...createRedactionActivities(records),
+    ...createCalendarRolloutActivities(records),
   };
   const worker = await Worker.create({
     connection: env.nativeConnection,

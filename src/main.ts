@@ -11,6 +11,7 @@ import { createApp } from './api/app';
 import { answerClientErrors } from './api/client-errors';
 import { loadEnv } from './config/env';
 import { withCityCalendar } from './calendar/city-calendar';
+import { startCalendarRollout } from './calendar/calendar-rollout';
 import { logCalendarHorizon } from './calendar/horizon-report';
 import { ConfigError, loadConfig } from './config/load';
 import { loadOrCreateLocalSecrets, localSecretsPath, withLocalApiKeys } from './config/secrets';
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
     const secrets = loadOrCreateLocalSecrets(env.dataDir, config);
     authSecret = secrets.authSecret;
     localKeys = secrets.apiKeys;
-    config = withLocalApiKeys(config, secrets);
+    config = { ...withLocalApiKeys(config, secrets), calendar: config.calendar };
     logger.warn({ file: localSecretsPath(env.dataDir) }, 'GRIDFLOW_AUTH_SECRET is not set: using the local development secret');
   }
   const org = new OrgTree(config.units, config.staff);
@@ -97,6 +98,8 @@ async function main(): Promise<void> {
   const redaction = await ensureRedactionSchedule(client, { taskQueue: env.TEMPORAL_TASK_QUEUE, redactAfter, timeZone: config.city.timeZone });
   logger.info({ schedule: REDACTION_SCHEDULE_ID, redactAfter, redaction }, 'records redaction schedule');
   logger.info(seeded, 'contact obligations from config');
+  const rollout = await startCalendarRollout(client, config.calendar, { taskQueue: env.TEMPORAL_TASK_QUEUE });
+  logger.info({ calendarVersion: config.calendar.version, rollout: rollout.kind }, 'working-day calendar roll-out to open cases');
   const app = createApp({ config, org, client, taskQueue: env.TEMPORAL_TASK_QUEUE, authSecret, logger, records, metrics: { token: env.METRICS_TOKEN, sdkMetricsAddress }, trustProxy: env.GRIDFLOW_TRUST_PROXY });
   if (env.GRIDFLOW_TRUST_PROXY.length > 0 && !env.METRICS_TOKEN) {
     logger.warn({ trustProxy: env.GRIDFLOW_TRUST_PROXY }, 'GRIDFLOW_TRUST_PROXY is set without METRICS_TOKEN: /metrics refuses every scraper');

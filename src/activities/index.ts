@@ -5,6 +5,7 @@
 import type { GridflowConfig } from '../config/schema';
 import type { OrgTree } from '../domain/org-tree';
 import type { NotificationChannel } from '../notifications/channel';
+import { createCalendarRolloutActivities } from './calendar-rollout';
 import { createDirectoryActivities } from './directory';
 import { createNotifyActivity } from './notify';
 import { createRecordActivities } from './records';
@@ -22,6 +23,7 @@ export interface ActivityDeps {
 
 export function createActivities(deps: ActivityDeps) {
   return {
+    ...createCalendarRolloutActivities(deps.records),
     ...createDirectoryActivities(deps.org),
     ...createNotifyActivity(deps),
     ...createRecordActivities(deps.records),

@@ -6,7 +6,9 @@
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
+import type { Logger } from 'pino';
 import { z } from 'zod';
+import { noteDeadlineBeyondCalendar } from '../calendar/horizon-report';
 import type { CaseInput } from '../domain/case-model';
 import { ASSIGNEE, CATEGORY, DUE_AT, KIND, LEVEL, OVERDUE, PRIORITY, STATUS, UNIT, UNITS } from '../temporal/search-attributes';
 import type { caseWorkflow } from '../workflows/case';
@@ -60,6 +62,8 @@ export interface StartCaseOptions {
   requestHash: string;
   /** Defaults to {@link caseFactsOf} the input; a front door may keep what its client sent instead. */
   facts?: CaseFacts;
+  /** Where a first deadline beyond the calendar's horizon is reported (never silent); none in some tests. */
+  logger?: Logger | undefined;
 }
 
 /** The outcome of {@link startOrReplayCase}. */
@@ -75,7 +79,7 @@ export type CaseStart =
  * deduplication: derive the case id from what identifies a submission (an Idempotency-Key, or
  * the body) and the server refuses a second start, even after the first case has closed.
  */
-export async function startOrReplayCase({ client, taskQueue, input, requestHash, facts }: StartCaseOptions): Promise<CaseStart> {
+export async function startOrReplayCase({ client, taskQueue, input, requestHash, facts, logger }: StartCaseOptions): Promise<CaseStart> {
   const dueAt = initialDueAt(input);
   const memo: CaseMemo = { requestHash, facts: facts ?? caseFactsOf(input) };
   try {
@@ -90,6 +94,8 @@ export async function startOrReplayCase({ client, taskQueue, input, requestHash,
       // A case id names one case forever, even after that case has closed.
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
+    // After the start, so a retried submission is not counted twice.
+    if (logger) noteDeadlineBeyondCalendar(logger, { caseId: input.caseId, dueMs: Date.parse(dueAt), context: { calendar: input.sla.calendar, zone: input.sla.timeZone } });
     return { kind: 'started', dueAt };
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

@@ -42,7 +42,7 @@ export function resolveCityCalendar(local: WorkingCalendar, national: NationalHo
 }
 
 /** `config` with its calendar resolved against the national schedule, as API and worker processes should use it. */
-export function withCityCalendar(config: GridflowConfig, national: NationalHolidays = chineseDaysHolidays()): GridflowConfig {
+export function withCityCalendar(config: GridflowConfig, national: NationalHolidays = chineseDaysHolidays()): GridflowConfig & { calendar: CityCalendar } {
   return { ...config, calendar: resolveCityCalendar(config.calendar, national) };
 }
 

@@ -28,6 +28,7 @@ export const en: Catalog = {
     warned: 'deadline warning',
     reassigned: 'reassigned',
     deadline_moved: 'deadline moved',
+    calendar_updated: 'deadline moved by a calendar update',
     cancelled: 'cancelled',
     closed: 'closed',
     auto_closed: 'closed without an answer from the resident',

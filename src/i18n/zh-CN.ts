@@ -29,6 +29,7 @@ export const zhCN = {
     warned: '时限提醒',
     reassigned: '改派',
     deadline_moved: '调整时限',
+    calendar_updated: '按新工作日历调整时限',
     cancelled: '撤销',
     closed: '关闭',
     auto_closed: '逾期未评价自动关闭',

@@ -12,6 +12,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  log,
   patched,
   proxyActivities,
   proxyLocalActivities,
@@ -21,8 +22,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { Actor, CaseInput, CaseState, MediationProgress, TimelineEntry } from '../domain/case-model';
+import type { Actor, CaseInput, CaseState, MediationProgress, SlaPlan, TimelineEntry } from '../domain/case-model';
 import { FINAL_STATUSES } from '../domain/case-model';
+import { isVersionedCalendar, takesCalendar } from '../domain/calendar-update';
 import { checkAction, type ActionRequest, type CaseAction } from '../domain/case-rules';
 import type { NotificationRequest, NotificationTemplate } from '../domain/notification';
 import {
@@ -38,6 +40,7 @@ import {
 import { ASSIGNEE, CATEGORY, DUE_AT, KIND, LEVEL, OVERDUE, PRIORITY, STATUS, UNIT, UNITS } from '../temporal/search-attributes';
 import type { MediationInput } from '../domain/mediation-model';
 import type { RecordEvent } from '../records/events';
+import { calendarUpdateSignal, type CalendarUpdate } from './calendar-definitions';
 import { CASE_CONFLICT, CASE_FORBIDDEN, caseActionUpdate, getCaseQuery, mediationProgressSignal } from './definitions';
 import { mediationWorkflow } from './mediation';
 import { Notifier } from './notifier';
@@ -86,6 +89,8 @@ export interface CaseCarryOver {
   resumeStatus: CaseState['status'];
   /** Events the records store had not confirmed yet; absent when the run before did not record. */
   records?: RecordEvent[] | undefined;
+  /** The SLA plan when a newer calendar has replaced the input's; absent otherwise. */
+  sla?: SlaPlan | undefined;
 }
 
 /** Options that tests and operators may tune; production uses the defaults. */
@@ -111,7 +116,8 @@ export async function caseWorkflow(
   // Cases started before this rule read the clock after the directory look-up; they keep doing so
   // on replay (see RUNG_STARTS_AT_DEADLINE).
   const stableTime = patched(RUNG_STARTS_AT_DEADLINE);
-  const plan = input.sla;
+  // The input's plan, until a newer calendar arrives by signal (see onCalendarUpdate).
+  let plan: SlaPlan = carried?.sla ?? input.sla;
   const state: CaseState = carried?.state ?? initialState(input);
   let clock: LevelClock = carried?.clock ?? startLevelClock(plan.budgets.grid, Date.parse(input.submittedAt));
   let resumeStatus: CaseState['status'] = carried?.resumeStatus ?? 'in_progress';
@@ -342,6 +348,28 @@ export async function caseWorkflow(
     record('mediation_stage', { kind: 'system' }, { details: { stage: progress.stage, level: progress.level, unitId: progress.unitId } });
   }
 
+  /**
+   * A newer calendar: the deadline and warnings from now on are computed on it. The clock keeps
+   * its segment and budget, so the working time already spent is measured on the new calendar too
+   * (a holiday added inside the running segment moves the deadline by that day). Recorded on the
+   * timeline when the deadline moves, so staff and the resident's next answer say why.
+   */
+  function onCalendarUpdate(update: CalendarUpdate): void {
+    const calendar = update?.calendar;
+    if (!isVersionedCalendar(calendar)) {
+      log.warn('calendar update ignored: not a versioned working-day calendar', { caseId: state.id });
+      return;
+    }
+    if (FINAL_STATUSES.includes(state.status) || !takesCalendar(plan.calendar, calendar)) return;
+    const from = { version: plan.calendar.version, dueAt: state.dueAt };
+    plan = { ...plan, calendar };
+    version++;
+    const due = deadlineOf(clock, plan);
+    if (due === undefined || iso(due) === from.dueAt) return;
+    changed();
+    record('calendar_updated', { kind: 'system' }, { details: { from, to: { version: calendar.version, dueAt: state.dueAt } } });
+  }
+
   function applyFeedback(action: Extract<CaseAction, { type: 'feedback' }>, actor: Actor, t: number): void {
     if (action.satisfied) {
       state.status = 'closed';
@@ -429,6 +457,7 @@ export async function caseWorkflow(
 
   setHandler(getCaseQuery, () => state);
   setHandler(mediationProgressSignal, onMediationProgress);
+  setHandler(calendarUpdateSignal, onCalendarUpdate);
   setHandler(caseActionUpdate, apply, {
     validator: (request: ActionRequest) => {
       const refusal = checkAction(state, request, now());
@@ -456,7 +485,8 @@ export async function caseWorkflow(
       await notifier.drain();
       await recorder?.settle(RECORDS_SETTLE_LIMIT);
       const records = recorder ? { records: recorder.unconfirmed() } : {};
-      await continueAsNew<typeof caseWorkflow>(input, { state, clock, resumeStatus, ...records }, options);
+      const sla = plan === input.sla ? {} : { sla: plan };
+      await continueAsNew<typeof caseWorkflow>(input, { state, clock, resumeStatus, ...records, ...sla }, options);
     }
   }
   await condition(allHandlersFinished);

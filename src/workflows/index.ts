@@ -3,3 +3,4 @@ export { caseWorkflow } from './case';
 export { obligationWorkflow } from './obligation';
 export { mediationWorkflow } from './mediation';
 export { recordsRedactionWorkflow } from './records-redaction';
+export { calendarRolloutWorkflow } from './calendar-rollout';

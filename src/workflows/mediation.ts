@@ -26,6 +26,7 @@ import {
   isFinalStage,
   MIN_PARTIES,
   type MediationInput,
+  type MediationPlan,
   type MediationParty,
   type MediationStage,
   type MediationState,
@@ -45,6 +46,8 @@ import {
 import type { CaseFacts, NotificationRequest, NotificationTemplate } from '../domain/notification';
 import type { RecordEvent } from '../records/events';
 import { ASSIGNEE, CATEGORY, DUE_AT, KIND, LEVEL, OVERDUE, STATUS, UNIT, UNITS } from '../temporal/search-attributes';
+import { isVersionedCalendar, takesCalendar } from '../domain/calendar-update';
+import { calendarUpdateSignal, type CalendarUpdate } from './calendar-definitions';
 import { mediationProgressSignal } from './definitions';
 import { getMediationQuery, MEDIATION_CONFLICT, MEDIATION_FORBIDDEN, mediationActionUpdate } from './mediation-definitions';
 import { Notifier } from './notifier';
@@ -67,6 +70,8 @@ export interface MediationCarryOver {
   reported?: string | undefined;
   /** Events the records store had not confirmed yet; absent when the run before did not record. */
   records?: RecordEvent[] | undefined;
+  /** The plan when a newer calendar has replaced the input's; absent otherwise. */
+  plan?: MediationPlan | undefined;
 }
 
 /** Options that tests and operators may tune; production uses the defaults. */
@@ -91,7 +96,8 @@ export async function mediationWorkflow(
 ): Promise<MediationState> {
   // Mediations started before the records store write no events on replay (see caseWorkflow).
   const recording = patched('records-store');
-  const plan = input.plan;
+  // The input's plan, until a newer calendar arrives by signal (see onCalendarUpdate).
+  let plan: MediationPlan = carried?.plan ?? input.plan;
   const state: MediationState = carried?.state ?? initialState(input);
   const fired = new Set<string>(carried?.firedTimers ?? []);
   /** Bumped on every change, so the main loop wakes to recompute its next timer. */
@@ -554,6 +560,22 @@ export async function mediationWorkflow(
     }
   }
 
+  /**
+   * A newer calendar: the next judicial-confirmation window is computed on it. Statutory periods
+   * run on calendar days, so only a window's end moved off a rest day can differ; a window already
+   * open keeps the end the parties were told.
+   */
+  function onCalendarUpdate(update: CalendarUpdate): void {
+    const calendar = update?.calendar;
+    if (!isVersionedCalendar(calendar)) {
+      log.warn('calendar update ignored: not a versioned working-day calendar', { mediationId: state.id });
+      return;
+    }
+    if (isFinalStage(state.stage) || !takesCalendar(plan.calendar, calendar)) return;
+    plan = { ...plan, calendar };
+    version++;
+  }
+
   // ── Handlers and main loop ─────────────────────────────────────────────────────────────
 
   // Opened before the handlers exist: an update delivered with the start is applied on registration.
@@ -568,6 +590,7 @@ export async function mediationWorkflow(
   }
 
   setHandler(getMediationQuery, () => state);
+  setHandler(calendarUpdateSignal, onCalendarUpdate);
   setHandler(mediationActionUpdate, apply, {
     validator: (request: MediationActionRequest) => {
       const refusal = checkMediationAction(state, request, now());
@@ -592,7 +615,12 @@ export async function mediationWorkflow(
       const live = new Set(mediationTimers(state, plan).map((timer) => timer.key));
       await recorder?.settle(RECORDS_SETTLE_LIMIT);
       const records = recorder ? { records: recorder.unconfirmed() } : {};
-      await continueAsNew<typeof mediationWorkflow>(input, { state, firedTimers: [...fired].filter((key) => live.has(key)), reported, ...records }, options);
+      const replanned = plan === input.plan ? {} : { plan };
+      await continueAsNew<typeof mediationWorkflow>(
+        input,
+        { state, firedTimers: [...fired].filter((key) => live.has(key)), reported, ...records, ...replanned },
+        options,
+      );
     }
   }
   await condition(allHandlersFinished);

@@ -10,6 +10,8 @@ import { sql } from 'kysely';
 import type { RecordBatch } from '../../src/records/events';
 import { openRecordsStore, type RecordsStore } from '../../src/records/store';
 import { writeBatch } from '../../src/records/writer';
+import type { Activities } from '../../src/activities';
+import { createCalendarRolloutActivities } from '../../src/activities/calendar-rollout';
 import { createRedactionActivities } from '../../src/activities/records-redaction';
 
 /** The PostgreSQL URL the tests may use, if any (.ci/run always sets TEST_DATABASE_URL). */
@@ -59,6 +61,9 @@ export function memoryRecordActivities() {
     recordEvents: records.recordEvents,
     async redactExpiredRecords(input: { redactAfter: string }) {
       return createRedactionActivities(await records.store()).redactExpiredRecords(input);
+    },
+    async openWorkPage(page: Parameters<Activities['openWorkPage']>[0]) {
+      return createCalendarRolloutActivities(await records.store()).openWorkPage(page);
     },
   };
 }

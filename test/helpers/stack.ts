@@ -63,6 +63,8 @@ export interface StackOptions {
   extraRouters?: (deps: ApiDeps) => { path: string; router: Router }[];
   /** The API's logger (default: silent), for a test that reads what is logged. */
   logger?: ApiDeps['logger'];
+  /** The API's clock (default: the real one), for a scenario set on other dates. */
+  now?: ApiDeps['now'];
 }
 
 /** `api` behind the extra routers, with the settings createApp gives its own app. */
@@ -113,7 +115,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     running = undefined;
   };
   const client = createApiClient(target);
-  const deps: ApiDeps = { config, org, client, taskQueue, authSecret, logger, records };
+  const deps: ApiDeps = { config, org, client, taskQueue, authSecret, logger, records, now: options.now };
   const api = createApp(deps);
   const app = options.extraRouters ? withRouters(api, options.extraRouters(deps)) : api;
   const server: Server = await new Promise((resolve) => {

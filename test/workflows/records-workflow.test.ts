@@ -4,6 +4,7 @@
  * write stores nothing twice; events not yet confirmed survive continue-as-new; an obligation's
  * contacts and period results arrive with one sequence across its weekly runs.
  */
+import { createCalendarRolloutActivities } from '../../src/activities/calendar-rollout';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities } from '../../src/activities';
@@ -65,6 +66,9 @@ function storeActivities() {
       return result;
     },
     redactExpiredRecords: memoryRecordActivities().redactExpiredRecords,
+    async openWorkPage(page) {
+      return createCalendarRolloutActivities(await records.store()).openWorkPage(page);
+    },
   };
   return { activities, outage, store: records.store };
 }

@@ -164,7 +164,7 @@ export function open311Routes(deps: Open311Deps): Router {
     const input = buildCaseInput({ config, org }, submitBodyOf(args, category.id, gridId, description, lang), actorOf(principal), caseId, at, lang);
     // The public record keeps what the client sent; the answers live in the case description.
     const facts: CaseFacts = { submittedAt: input.submittedAt, description: args.description ?? '', address: input.address, location: input.location, mediaUrl: args.media_url };
-    const outcome = await startOrReplayCase({ client, taskQueue: deps.taskQueue, input, requestHash: fingerprint, facts });
+    const outcome = await startOrReplayCase({ client, taskQueue: deps.taskQueue, input, requestHash: fingerprint, facts, logger: deps.logger });
     if (outcome.kind === 'conflict') throw open311Error(400, 'Idempotency-Key: already used for a different request');
     if (outcome.kind === 'replayed') return replay(caseId, outcome.description);
     return sendReceipt(req, res, format, { id: caseId, replayed: false, unitId: input.ladder[0]?.unitId ?? '', dueAt: outcome.dueAt, accountId: args.account_id });

@@ -77,7 +77,7 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
     // Who works the case now may need to call the resident; supervisors and integrations need not.
     const revealContact =
       principal.kind === 'staff' && (principal.staff.id === state.assigneeId || principal.staff.unit === state.unitId || principal.staff.role === 'admin');
-    return staffCaseView(state, { revealContact });
+    return staffCaseView(state, { revealContact, calendar: { calendar: deps.config.calendar, zone: deps.config.city.timeZone } });
   }
 
   /** Reads the case (enforcing scope), builds the action from it, and sends it. */
@@ -102,7 +102,7 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
     const caseId = key === undefined ? newCaseId() : caseIdForIdempotencyKey(callerKey(principal), key);
     const locale = toLocale(body.lang ?? (req.acceptsLanguages('zh-CN', 'zh', 'en') || undefined), config.city.defaultLocale);
     const input = buildCaseInput({ config, org }, body, actorOf(principal), caseId, deps.now(), locale);
-    const start = await startOrReplayCase({ client, taskQueue: deps.taskQueue, input, requestHash: requestHashOf(body) });
+    const start = await startOrReplayCase({ client, taskQueue: deps.taskQueue, input, requestHash: requestHashOf(body), logger: deps.logger });
     if (start.kind === 'conflict') throw problem(409, 'conflict', message('detail.idempotencyConflict'));
     res.status(201).location(`/api/v1/cases/${caseId}`);
     if (start.kind === 'replayed') {

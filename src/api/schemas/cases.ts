@@ -143,6 +143,8 @@ export const caseViewSchema = z
     gridId: z.string(),
     assigneeId: z.string(),
     dueAt: isoInstant.optional(),
+    /** Present (true) when the deadline falls after the last date the city's holiday calendar knows: it was computed on the weekday rule. */
+    dueBeyondCalendar: z.literal(true).optional(),
     overdue: z.boolean(),
     escalations: z.number().int(),
     reopens: z.number().int(),

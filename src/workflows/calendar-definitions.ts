@@ -1,0 +1,18 @@
+/**
+ * The message that brings a newer working-day calendar to a running case or mediation. Its name
+ * is part of the wire contract with running executions: never rename it.
+ */
+import { defineSignal } from '@temporalio/workflow';
+import type { WorkingCalendar } from '../domain/working-calendar';
+
+/** A calendar, resolved and versioned as `src/calendar/city-calendar.ts` builds it. */
+export interface CalendarUpdate {
+  calendar: WorkingCalendar & { version: string };
+}
+
+/**
+ * Sent by the calendar roll-out to every open case and mediation. A signal rather than an update:
+ * the roll-out must not wait on thousands of workflows one by one, and a workflow that does not
+ * take the calendar (same version, a shorter horizon) has nothing to answer.
+ */
+export const calendarUpdateSignal = defineSignal<[CalendarUpdate]>('calendarUpdate');
