@@ -387,6 +387,7 @@ export const en: Catalog = {
       notFound: 'Cannot read this case: {{error}}',
       currentDeadline: 'Current deadline',
       overdueNow: 'Overdue',
+      dueBeyondCalendar: 'This deadline falls after the last date the holiday calendar knows: it counts weekends only and may be a working day early. Update the calendar once the holiday notice is out.',
       submittedAt: 'Submitted',
       description: 'Request',
       address: 'Address',

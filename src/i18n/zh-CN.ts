@@ -389,6 +389,7 @@ export const zhCN = {
       notFound: '无法读取该工单：{{error}}',
       currentDeadline: '当前办理时限',
       overdueNow: '已超期',
+      dueBeyondCalendar: '该时限晚于节假日安排已知的最后一天，仅按周末规则计算，可能早于实际工作日；请在节假日安排公布后更新日历',
       submittedAt: '受理时间',
       description: '诉求内容',
       address: '地址',

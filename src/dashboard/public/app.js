@@ -468,7 +468,7 @@ async function fillCase(id) {
     return;
   }
   const c = answer.body;
-  const row = (label, value) => [el('dt', {}, label), el('dd', {}, value)];
+  const row = (label, ...value) => [el('dt', {}, label), el('dd', {}, ...value)];
   facts.replaceChildren(
     el(
       'dl',
@@ -477,7 +477,12 @@ async function fillCase(id) {
       row(t('dashboard.column.level'), `${t(`level.${c.level}`)} · ${unitName(c.unitId)}`),
       row(t('dashboard.column.assignee'), staffName(c.assigneeId)),
       row(t('dashboard.column.category'), categoryName(c.category)),
-      row(t('dashboard.case.currentDeadline'), c.overdue ? el('span', { className: 'overdue' }, `${localTime(c.dueAt)} · ${t('dashboard.case.overdueNow')}`) : localTime(c.dueAt)),
+      row(
+        t('dashboard.case.currentDeadline'),
+        c.overdue ? el('span', { className: 'overdue' }, `${localTime(c.dueAt)} · ${t('dashboard.case.overdueNow')}`) : localTime(c.dueAt),
+        // A deadline past the last date the holiday calendar knows may fall a working day early: say so.
+        c.dueBeyondCalendar ? el('div', { className: 'notice', role: 'note' }, t('dashboard.case.dueBeyondCalendar')) : undefined,
+      ),
       row(t('dashboard.case.submittedAt'), localTime(c.submittedAt)),
       c.address ? row(t('dashboard.case.address'), c.address) : [],
       row(t('dashboard.case.description'), c.description),
