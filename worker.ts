@@ -9,10 +9,11 @@ import { metricsRoutes } from './src/api/routes/metrics';
 import { loadEnv } from './src/config/env';
 import { withCityCalendar } from './src/calendar/city-calendar';
 import { logCalendarHorizon } from './src/calendar/horizon-report';
-import { loadConfig } from './src/config/load';
-import { OrgTree } from './src/domain/org-tree';
+import { DEFAULT_CONFIG_PATH, loadConfig } from './src/config/load';
+import { openDirectory } from './src/directory/open-directory';
 import { createLogger } from './src/logger';
 import { installRuntimeWithMetrics } from './src/metrics/sdk-metrics';
+import { openRecordsStore } from './src/records/store';
 import { startWorkerProcess, temporalTarget } from './src/worker-process';
 
 async function run(): Promise<void> {
@@ -25,13 +26,17 @@ async function run(): Promise<void> {
   const sdkMetricsAddress = installRuntimeWithMetrics(env.TEMPORAL_METRICS_ADDRESS, {}, (error) =>
     logger.warn({ err: error }, 'Temporal SDK metrics not served'),
   );
+  const records = await openRecordsStore({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir });
+  // The directory lives in the records store, polled: a change reaches this worker's next escalation without a restart.
+  const directory = await openDirectory({ records, config, configFile: env.GRIDFLOW_CONFIG ?? DEFAULT_CONFIG_PATH, pollMs: env.directoryPollMs, logger });
   const worker = await startWorkerProcess({
     env,
     config,
-    org: new OrgTree(config.units, config.staff),
+    org: directory.org,
     target: temporalTarget(env),
     smtpUrl: env.SMTP_URL,
     logger,
+    records,
   });
   // The activities' counters (notifications, escalations, e-mail failures) live in this process.
   const metricsServer = env.WORKER_METRICS_PORT
@@ -44,6 +49,8 @@ async function run(): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   await worker.done;
+  directory.stop();
+  await records.close();
 }
 
 run().catch((error: unknown) => {

@@ -13,9 +13,9 @@ import { loadEnv } from './config/env';
 import { withCityCalendar } from './calendar/city-calendar';
 import { startCalendarRollout } from './calendar/calendar-rollout';
 import { logCalendarHorizon } from './calendar/horizon-report';
-import { ConfigError, loadConfig } from './config/load';
+import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from './config/load';
 import { loadOrCreateLocalSecrets, localSecretsPath, withLocalApiKeys } from './config/secrets';
-import { OrgTree } from './domain/org-tree';
+import { openDirectory } from './directory/open-directory';
 import { createLogger } from './logger';
 import { DEFAULT_SDK_METRICS_ADDRESS, installRuntimeWithMetrics } from './metrics/sdk-metrics';
 import { startSmtpSink, type SmtpSink } from './mail/smtp-sink';
@@ -57,7 +57,6 @@ async function main(): Promise<void> {
     config = { ...withLocalApiKeys(config, secrets), calendar: config.calendar };
     logger.warn({ file: localSecretsPath(env.dataDir) }, 'GRIDFLOW_AUTH_SECRET is not set: using the local development secret');
   }
-  const org = new OrgTree(config.units, config.staff);
   mkdirSync(env.dataDir, { recursive: true });
   const sdkMetricsAddress = installRuntimeWithMetrics(
     env.TEMPORAL_METRICS_ADDRESS ?? DEFAULT_SDK_METRICS_ADDRESS,
@@ -88,6 +87,10 @@ async function main(): Promise<void> {
   const records = await openRecordsStore({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir });
   stops.push(() => records.close());
   logger.info({ dialect: records.dialect, location: records.location }, 'records store ready');
+  // The directory lives in the store (a fresh one gets the config file's); every part of this process reads it live.
+  const directory = await openDirectory({ records, config, configFile: env.GRIDFLOW_CONFIG ?? DEFAULT_CONFIG_PATH, pollMs: env.directoryPollMs, logger });
+  stops.push(() => Promise.resolve(directory.stop()));
+  const { org } = directory;
   const target = temporalTarget(env, devServer?.address);
   const worker = await startWorkerProcess({ env, config, org, target, smtpUrl, logger, records });
   stops.push(() => worker.shutdown());

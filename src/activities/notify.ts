@@ -70,7 +70,7 @@ export function createNotifyActivity(deps: NotifyDeps) {
           recipientName: recipient.name || translator(recipient.locale)('actor.resident'),
           categoryName: (id) => nameIn(categoryNames.get(id), recipient.locale) ?? id,
           unitName: (id) => nameIn(org.unit(id)?.name, recipient.locale) ?? id,
-          staffName: (id) => org.staff(id)?.name ?? id,
+          staffName: (id) => org.person(id)?.name ?? id,
           caseUrl: recipient.staff && deps.publicUrl && request.facts ? `${deps.publicUrl}/dashboard#/cases/${encodeURIComponent(request.facts.caseId)}` : undefined,
         });
         try {

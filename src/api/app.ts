@@ -81,7 +81,7 @@ export function createApp(deps: ApiDeps): Express {
   // per key after it, so the budget belongs to the verified caller.
   const limits = intakeLimiters(deps.config.rateLimits.intake);
   api.post('/cases', limits.perIp);
-  api.use(authenticate({ config: deps.config, secret: deps.authSecret }));
+  api.use(authenticate({ config: deps.config, secret: deps.authSecret, org: deps.org }));
   api.post('/cases', limits.perKey);
   api.use(
     caseRoutes({

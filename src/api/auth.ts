@@ -1,5 +1,5 @@
 /**
- * Who is calling: staff by JWT (HS256; roles and scope come from the config, never the token),
+ * Who is calling: staff by JWT (HS256; roles and scope come from the directory, never the token),
  * integrations by API key (stored as SHA-256, compared in constant time), residents by the
  * per-case token handed out at submission.
  */
@@ -8,6 +8,7 @@ import type { NextFunction, Request, Response } from 'express';
 import jwt from 'jsonwebtoken';
 import type { GridflowConfig, Integration, Staff } from '../config/schema';
 import type { Actor } from '../domain/case-model';
+import { OrgTree } from '../domain/org-tree';
 import { integrationLookup } from './api-keys';
 import { problem } from './errors';
 import { message } from '../i18n/message';
@@ -31,6 +32,11 @@ const ISSUER = 'gridflow';
 export interface AuthOptions {
   config: GridflowConfig;
   secret: string;
+  /**
+   * The live directory: a token names someone only while they are active in it, so a leaver is
+   * refused as soon as the directory says so. Absent: the config's staff, as they were at start.
+   */
+  org?: OrgTree | undefined;
 }
 
 /** Signs a staff token for `staffId` (used by `npm run token` and the dashboard sign-in). */
@@ -51,8 +57,7 @@ export function isValidCaseToken(secret: string, caseId: string, token: string):
 }
 
 /** Express middleware: sets `req.principal`, or answers 401 for a credential that does not verify. */
-export function authenticate({ config, secret }: AuthOptions) {
-  const staffById = new Map(config.staff.map((person) => [person.id, person]));
+export function authenticate({ config, secret, org = new OrgTree(config.units, config.staff) }: AuthOptions) {
   const integrationFor = integrationLookup(config);
 
   return (req: Request, _res: Response, next: NextFunction) => {
@@ -68,8 +73,8 @@ export function authenticate({ config, secret }: AuthOptions) {
       } catch (error) {
         return next(problem(401, 'unauthorized', message(error instanceof jwt.TokenExpiredError ? 'detail.tokenExpired' : 'detail.tokenInvalid')));
       }
-      const staff = subject === undefined ? undefined : staffById.get(subject);
-      if (!staff) return next(problem(401, 'unauthorized', message('detail.tokenUnknownStaff')));
+      const staff = subject === undefined ? undefined : org.staff(subject);
+      if (!staff) return next(problem(401, 'unauthorized', message(subject !== undefined && org.person(subject) ? 'detail.directory.staffLeft' : 'detail.tokenUnknownStaff')));
       req.principal = { kind: 'staff', staff };
       return next();
     }

@@ -86,7 +86,7 @@ export function buildCaseInput(
     assigneeId: assignee.id,
     sla: planFor(config, category.id, priority),
   };
-  if (body.parties) input.mediation = mediationInputFor(config, input, body.parties, { requestedBy: submittedBy, now });
+  if (body.parties) input.mediation = mediationInputFor(config, input, body.parties, { requestedBy: submittedBy, now, org });
   return input;
 }
 

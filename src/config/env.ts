@@ -2,6 +2,7 @@
  * Process environment, validated once at start (DESIGN.md §4). Nothing else reads process.env.
  */
 import path from 'node:path';
+import { Duration } from 'luxon';
 import { z } from 'zod';
 import { CHANNEL_NAMES } from '../notifications/channels';
 import { ConfigError, describeIssues } from './load';
@@ -58,13 +59,25 @@ const envSchema = z.object({
   /** A standalone worker (worker.ts) serves /metrics on this port when set. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** How often each API and worker process asks the records store whether the directory changed. */
+  GRIDFLOW_DIRECTORY_POLL: z
+    .string()
+    .default('PT2S')
+    .refine((value) => {
+      const ms = Duration.fromISO(value).as('milliseconds');
+      return Number.isFinite(ms) && ms >= 100 && ms <= 600_000;
+    }, 'must be an ISO 8601 duration from PT0.1S to PT10M, e.g. PT2S'),
 });
 
-export type Env = z.infer<typeof envSchema> & { dataDir: string };
+export type Env = z.infer<typeof envSchema> & { dataDir: string; directoryPollMs: number };
 
 /** Validates the environment; throws a ConfigError naming every bad variable. */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const result = envSchema.safeParse(source);
   if (!result.success) throw new ConfigError('environment', describeIssues(result.error.issues));
-  return { ...result.data, dataDir: path.resolve(result.data.GRIDFLOW_DATA_DIR) };
+  return {
+    ...result.data,
+    dataDir: path.resolve(result.data.GRIDFLOW_DATA_DIR),
+    directoryPollMs: Duration.fromISO(result.data.GRIDFLOW_DIRECTORY_POLL).as('milliseconds'),
+  };
 }

@@ -5,7 +5,8 @@
  */
 import type { GridflowConfig, WorkingCalendar } from '../config/schema';
 import type { Actor, CaseInput } from './case-model';
-import type { LadderRung } from './org-tree';
+import { postsOf } from './directory-rules';
+import type { LadderRung, OrgTree } from './org-tree';
 import { isoDurationMs } from './sla-policy';
 import type { Level, Locale, Priority } from './vocabulary';
 
@@ -322,15 +323,16 @@ export function mediationInputFor(
   config: GridflowConfig,
   dispute: MediationCaseFacts,
   parties: readonly MediationPartyInput[],
-  options: { requestedBy: Actor; now: Date; attempt?: number | undefined },
+  options: { requestedBy: Actor; now: Date; attempt?: number | undefined; org?: Pick<OrgTree, 'staffWithPost'> | undefined },
 ): MediationInput {
   if (parties.length < MIN_PARTIES) throw new Error(`a dispute needs at least ${MIN_PARTIES} parties, got ${parties.length}`);
-  const ladder: MediationRung[] = dispute.ladder
-    .filter((rung) => rung.level !== 'grid')
-    .map((rung) => ({
-      ...rung,
-      mediatorIds: config.staff.filter((person) => person.role === 'mediator' && person.unit === rung.unitId).map((person) => person.id),
-    }));
+  // The committee of a unit is whoever holds a mediator post there now: from the live directory
+  // when given, else from the config's staff.
+  const committeeOf = (unitId: string) =>
+    options.org
+      ? options.org.staffWithPost(unitId, 'mediator').map((person) => person.id)
+      : config.staff.filter((person) => person.active !== false && postsOf(person).some((post) => post.role === 'mediator' && post.unit === unitId)).map((person) => person.id);
+  const ladder: MediationRung[] = dispute.ladder.filter((rung) => rung.level !== 'grid').map((rung) => ({ ...rung, mediatorIds: committeeOf(rung.unitId) }));
   if (ladder[0]?.level !== 'community') throw new Error(`case ${dispute.caseId} has no community on its ladder to mediate at`);
   const submittedBy = dispute.submittedBy;
   return {

@@ -116,14 +116,16 @@ export function obligationInputFor(
   const obligee = org.staff(spec.obligeeId);
   const unit = org.unit(spec.unitId);
   if (!obligee || !unit) throw new Error(`unknown obligee "${spec.obligeeId}" or unit "${spec.unitId}"`);
-  const obligeeLineage = org.lineageIds(obligee.unit);
+  // Of several posts, the one over the unit to contact is the post the duty belongs to.
+  const obligeeUnitId = org.postsOf(obligee.id).find((post) => org.isWithin(unit.id, post.unit))?.unit ?? obligee.unit;
+  const obligeeLineage = org.lineageIds(obligeeUnitId);
   const supervisorUnitId = obligeeLineage[1] ?? obligeeLineage[0]!;
   const escalationUnitId = obligeeLineage[2] ?? obligeeLineage.at(-1)!;
   return {
     obligationId: obligationIdFor(obligee.id, unit.id, spec.period),
     ruleId: spec.ruleId,
     obligeeId: obligee.id,
-    obligeeUnitId: obligee.unit,
+    obligeeUnitId,
     unitId: unit.id,
     unitLevel: unit.level,
     units: [...new Set([...org.lineageIds(unit.id), ...obligeeLineage])],
@@ -138,16 +140,15 @@ export function obligationInputFor(
   };
 }
 
-/** Every (obligee, unit) pair the config's rules ask for. */
+/** Every (obligee, unit) pair the config's rules ask for, over each post of the directory's active staff. */
 export function seededObligations(config: GridflowConfig, org: OrgTree, now: Date): ObligationInput[] {
   return config.obligations.rules.flatMap((rule) =>
-    config.staff
-      .filter((person) => person.role === rule.obligee.role && org.unit(person.unit)?.level === rule.obligee.level)
-      .flatMap((person) =>
-        org
-          .allUnits()
-          .filter((unit) => unit.level === rule.targetLevel && org.isWithin(unit.id, person.unit))
-          .map((unit) => obligationInputFor(config, org, { obligeeId: person.id, unitId: unit.id, period: rule.period, times: rule.times, ruleId: rule.id }, now)),
-      ),
+    org.allStaff().flatMap((person) =>
+      org
+        .postsOf(person.id)
+        .filter((post) => post.role === rule.obligee.role && org.unit(post.unit)?.level === rule.obligee.level)
+        .flatMap((post) => org.allUnits().filter((unit) => unit.level === rule.targetLevel && org.isWithin(unit.id, post.unit)))
+        .map((unit) => obligationInputFor(config, org, { obligeeId: person.id, unitId: unit.id, period: rule.period, times: rule.times, ruleId: rule.id }, now)),
+    ),
   );
 }

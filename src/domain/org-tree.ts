@@ -1,10 +1,12 @@
 /**
  * The district's unit tree (district → street → community → grid) and its staff: ancestry, scope
- * checks and routing of a request to the grid it belongs to.
+ * checks and routing of a request to the grid it belongs to. The tree is one version of the
+ * directory at a time; the live directory (src/directory/live-directory.ts) swaps in the next.
  */
 import type { FieldKey, MessageValues } from '../i18n/message';
 import type { Staff, Unit } from '../config/schema';
-import type { Level } from './vocabulary';
+import { postsOf, type Post } from './directory-rules';
+import type { Level, Role } from './vocabulary';
 
 /** One rung of a case's escalation ladder: the unit that holds the case at that level. */
 export interface LadderRung {
@@ -29,17 +31,26 @@ export interface RoutingFailure {
   values?: MessageValues;
 }
 
-/** Read-only view over the configured units and staff. Built once at start. */
-export class OrgTree {
-  private readonly units: ReadonlyMap<string, Unit>;
-  private readonly people: ReadonlyMap<string, Staff>;
-  private readonly childrenOf: ReadonlyMap<string, readonly Unit[]>;
+/** One version of the directory, indexed for look-ups. Immutable: a change builds a new one. */
+class OrgSnapshot {
+  readonly units: ReadonlyMap<string, Unit>;
+  /** Everyone, leavers included (their names stay in old timelines). */
+  readonly people: ReadonlyMap<string, Staff>;
+  /** Active staff with their posts, in directory order. */
+  readonly active: readonly { person: Staff; posts: readonly Post[] }[];
+  readonly childrenOf: ReadonlyMap<string, readonly Unit[]>;
   /** Address fragments, longest first, so "三堂村一组二号楼" beats "三堂村一组". */
-  private readonly addressIndex: readonly { fragment: string; grid: Unit }[];
+  readonly addressIndex: readonly { fragment: string; grid: Unit }[];
+  readonly root: Unit | undefined;
 
-  constructor(units: readonly Unit[], staff: readonly Staff[]) {
+  constructor(
+    units: readonly Unit[],
+    staff: readonly Staff[],
+    readonly version: number,
+  ) {
     this.units = new Map(units.map((unit) => [unit.id, unit]));
     this.people = new Map(staff.map((person) => [person.id, person]));
+    this.active = staff.filter((person) => person.active !== false).map((person) => ({ person, posts: postsOf(person) }));
     const children = new Map<string, Unit[]>();
     for (const unit of units) {
       if (unit.parent === undefined) continue;
@@ -52,42 +63,91 @@ export class OrgTree {
       .filter((unit) => unit.level === 'grid')
       .flatMap((grid) => grid.addresses.map((fragment) => ({ fragment: normalizeAddress(fragment), grid })))
       .sort((a, b) => b.fragment.length - a.fragment.length);
+    this.root = units.find((unit) => unit.parent === undefined);
+  }
+}
+
+/**
+ * Read-only view over the directory's units and staff. It holds one snapshot at a time and
+ * {@link replace} swaps in the next whole, so every `org` handed to routes, activities and reports
+ * stays valid and each synchronous look-up sees one version, never half of a change (swaps happen
+ * between awaits, from the live directory's poll).
+ */
+export class OrgTree {
+  private current: OrgSnapshot;
+
+  constructor(units: readonly Unit[], staff: readonly Staff[], version = 0) {
+    this.current = new OrgSnapshot(units, staff, version);
+  }
+
+  /** The directory version this tree shows (0 for a tree built from the config file). */
+  get version(): number {
+    return this.current.version;
+  }
+
+  /** Shows another version of the directory from now on. */
+  replace(units: readonly Unit[], staff: readonly Staff[], version: number): void {
+    this.current = new OrgSnapshot(units, staff, version);
   }
 
   /** The root (district) unit. */
   get root(): Unit {
-    for (const unit of this.units.values()) if (unit.parent === undefined) return unit;
-    throw new Error('unit tree has no root');
+    const root = this.current.root;
+    if (!root) throw new Error('unit tree has no root');
+    return root;
   }
 
   unit(id: string): Unit | undefined {
-    return this.units.get(id);
+    return this.current.units.get(id);
   }
 
+  /** An active staff member: a leaver is nobody here (no sign-in, no duties, no mail). */
   staff(id: string): Staff | undefined {
-    return this.people.get(id);
+    const person = this.current.people.get(id);
+    return person?.active === false ? undefined : person;
+  }
+
+  /** Anyone who was ever staff, leavers included: for the names in timelines and reports. */
+  person(id: string): Staff | undefined {
+    return this.current.people.get(id);
   }
 
   allUnits(): Unit[] {
-    return [...this.units.values()];
+    return [...this.current.units.values()];
   }
 
-  /** Staff whose unit lies in the subtree rooted at `scopeId`. */
+  /** Every active staff member. */
+  allStaff(): Staff[] {
+    return this.current.active.map(({ person }) => person);
+  }
+
+  /** Every post of an active staff member (their own unit first); none for a leaver or an unknown id. */
+  postsOf(staffId: string): Post[] {
+    return this.current.active.find(({ person }) => person.id === staffId)?.posts.slice() ?? [];
+  }
+
+  /** Active staff with a post in the subtree rooted at `scopeId`. */
   staffWithin(scopeId: string): Staff[] {
-    return [...this.people.values()].filter((person) => this.isWithin(person.unit, scopeId));
+    return this.current.active.filter(({ posts }) => posts.some((post) => this.isWithin(post.unit, scopeId))).map(({ person }) => person);
+  }
+
+  /** Active staff holding a post with `role` in `unitId` itself (a committee's mediators, say). */
+  staffWithPost(unitId: string, role: Role): Staff[] {
+    return this.current.active.filter(({ posts }) => posts.some((post) => post.unit === unitId && post.role === role)).map(({ person }) => person);
   }
 
   children(id: string): readonly Unit[] {
-    return this.childrenOf.get(id) ?? [];
+    return this.current.childrenOf.get(id) ?? [];
   }
 
   /** The unit and its ancestors, from the unit itself up to the district. */
   lineage(id: string): Unit[] {
+    const { units } = this.current;
     const chain: Unit[] = [];
-    let current = this.units.get(id);
+    let current = units.get(id);
     while (current) {
       chain.push(current);
-      current = current.parent === undefined ? undefined : this.units.get(current.parent);
+      current = current.parent === undefined ? undefined : units.get(current.parent);
     }
     return chain;
   }
@@ -109,16 +169,16 @@ export class OrgTree {
 
   /** Whoever takes cases at this unit now (grid worker or duty officer). */
   dutyOfficer(unitId: string): Staff | undefined {
-    const unit = this.units.get(unitId);
-    return unit ? this.people.get(unit.dutyOfficer) : undefined;
+    const unit = this.current.units.get(unitId);
+    return unit ? this.staff(unit.dutyOfficer) : undefined;
   }
 
-  /** Staff whose role supervises `unitId`: supervisors and admins of the unit and its ancestors. */
+  /** Staff whose role supervises `unitId`: active staff with a supervisor or admin post in the unit or an ancestor. */
   supervisorsOf(unitId: string): Staff[] {
     const lineage = new Set(this.lineageIds(unitId));
-    return [...this.people.values()].filter(
-      (person) => (person.role === 'supervisor' || person.role === 'admin') && lineage.has(person.unit),
-    );
+    return this.current.active
+      .filter(({ posts }) => posts.some((post) => (post.role === 'supervisor' || post.role === 'admin') && lineage.has(post.unit)))
+      .map(({ person }) => person);
   }
 
   /**
@@ -127,22 +187,23 @@ export class OrgTree {
    * that matches nothing is a failure naming the field.
    */
   route(place: RequestPlace): { grid: Unit } | { failure: RoutingFailure } {
+    const { units, addressIndex } = this.current;
     if (place.gridId !== undefined) {
-      const unit = this.units.get(place.gridId);
+      const unit = units.get(place.gridId);
       if (!unit) return { failure: { field: 'gridId', key: 'field.unknownGrid', values: { grid: place.gridId } } };
       if (unit.level !== 'grid') return { failure: { field: 'gridId', key: 'field.notAGrid', values: { unit: place.gridId, level: unit.level } } };
       return { grid: unit };
     }
     if (place.location !== undefined) {
       const { lat, lng } = place.location;
-      const grid = [...this.units.values()].find(
+      const grid = [...units.values()].find(
         (unit) => unit.bounds !== undefined && lng >= unit.bounds[0] && lat >= unit.bounds[1] && lng <= unit.bounds[2] && lat <= unit.bounds[3],
       );
       return grid ? { grid } : { failure: { field: 'location', key: 'field.locationOutside' } };
     }
     if (place.address !== undefined) {
       const address = normalizeAddress(place.address);
-      const match = this.addressIndex.find((entry) => address.includes(entry.fragment));
+      const match = addressIndex.find((entry) => address.includes(entry.fragment));
       return match ? { grid: match.grid } : { failure: { field: 'address', key: 'field.addressUnmatched' } };
     }
     return { failure: { field: 'gridId', key: 'field.placeMissing' } };

@@ -257,6 +257,7 @@ export const en: Catalog = {
       noSuchStaff: 'No staff member "{{staff}}"',
       refused: 'The change would leave the directory unworkable: {{fields}}',
       changedSince: '{{id}} has changed since you read it (now revision {{revision}}); read it again and retry',
+      staffLeft: 'This staff member has left: their sign-in no longer works',
     },
   },
   /** Field-level messages (the `errors[].message` of a problem). */

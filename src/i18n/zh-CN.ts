@@ -258,6 +258,7 @@ export const zhCN = {
       noSuchStaff: '没有工作人员“{{staff}}”',
       refused: '该变更会使组织目录无法运转：{{fields}}',
       changedSince: '{{id}}在您读取后已被修改（现为版本 {{revision}}），请重新读取后再试',
+      staffLeft: '该工作人员已离岗，其登录凭证已失效',
     },
   },
   /** Field-level messages (the `errors[].message` of a problem). */

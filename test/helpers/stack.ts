@@ -16,7 +16,8 @@ import { createApp, type ApiDeps } from '../../src/api/app';
 import { signStaffToken } from '../../src/api/auth';
 import type { GridflowConfig } from '../../src/config/schema';
 import { hashApiKey } from '../../src/config/secrets';
-import { OrgTree } from '../../src/domain/org-tree';
+import type { OrgTree } from '../../src/domain/org-tree';
+import { openDirectory, type OpenedDirectory } from '../../src/directory/open-directory';
 import { startSmtpSink, type SmtpSink } from '../../src/mail/smtp-sink';
 import { createApiClient, connectWorker } from '../../src/temporal/connection';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
@@ -31,7 +32,9 @@ export const MAIL_FROM = '长兴岛网格化服务平台 <noreply@gridflow.test>
 export interface Stack {
   baseUrl: string;
   config: GridflowConfig;
+  /** The live directory the API and the worker read (`directory.org`), in `records`. */
   org: OrgTree;
+  directory: OpenedDirectory;
   devServer: DevServer;
   smtp: SmtpSink;
   client: Client;
@@ -63,9 +66,14 @@ export interface StackOptions {
   extraRouters?: (deps: ApiDeps) => { path: string; router: Router }[];
   /** The API's logger (default: silent), for a test that reads what is logged. */
   logger?: ApiDeps['logger'];
+  /** How often the stack's directory polls the store (default 250 ms). */
+  directoryPollMs?: number;
   /** The API's clock (default: the real one), for a scenario set on other dates. */
   now?: ApiDeps['now'];
 }
+
+/** Tests poll the directory often: a change made elsewhere shows within a quarter second. */
+const DIRECTORY_POLL_MS = 250;
 
 /** `api` behind the extra routers, with the settings createApp gives its own app. */
 function withRouters(api: Express, routers: { path: string; router: Router }[]): Express {
@@ -88,7 +96,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       return { ...integration, apiKeySha256: [hashApiKey(apiKeys[integration.id]!)] };
     }),
   };
-  const org = new OrgTree(config.units, config.staff);
   const authSecret = randomBytes(32).toString('hex');
   const taskQueue = options.taskQueue ?? 'gridflow-test';
   const logger = options.logger ?? pino({ level: 'silent' });
@@ -99,6 +106,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     options.bundle ?? bundleWorkflows(),
     openSqliteTestStore(),
   ]);
+  // As in npm start: the config's directory imported into the fresh store, read live by API and worker.
+  const directory = await openDirectory({ records, config, pollMs: options.directoryPollMs ?? DIRECTORY_POLL_MS });
+  const org = directory.org;
   const channel = createMailChannel({ smtpUrl: smtp.url, from: MAIL_FROM });
   const target = { address: devServer.address, namespace: devServer.namespace };
   const connection: NativeConnection = await connectWorker(target);
@@ -128,6 +138,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     baseUrl: `http://127.0.0.1:${port}`,
     config,
     org,
+    directory,
     devServer,
     smtp,
     client,
@@ -149,6 +160,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       channel.close?.();
       await smtp.close();
       await devServer.stop();
+      directory.stop();
       await records.close();
     },
   };

@@ -154,7 +154,7 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
       await act(req, id, (state, principal) => {
         if (action.type !== 'start_mediation') return action;
         const attempt = state.timeline.filter((entry) => entry.type === 'mediation_started').length + 1;
-        const mediation = mediationInputFor(config, { ...state, caseId: state.id }, action.parties, { requestedBy: actorOf(principal), now: deps.now(), attempt });
+        const mediation = mediationInputFor(config, { ...state, caseId: state.id }, action.parties, { requestedBy: actorOf(principal), now: deps.now(), attempt, org });
         return { type: 'start_mediation', mediation, note: action.note };
       }),
     );
