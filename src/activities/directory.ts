@@ -1,6 +1,7 @@
 /**
- * Directory look-ups for workflows: who holds a unit now. Answered from the configuration loaded
- * at start, so a staff change takes effect at the next escalation after a restart.
+ * Directory look-ups for workflows: who holds a unit now. Answered from the process's live
+ * directory (src/directory/live-directory.ts), so a running case escalates to whoever is on duty
+ * at the rung when its deadline passes, not to whoever was when it was submitted.
  */
 import type { OrgTree } from '../domain/org-tree';
 

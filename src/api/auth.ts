@@ -8,6 +8,7 @@ import type { NextFunction, Request, Response } from 'express';
 import jwt from 'jsonwebtoken';
 import type { GridflowConfig, Integration, Staff } from '../config/schema';
 import type { Actor } from '../domain/case-model';
+import { postsOf } from '../domain/directory-rules';
 import { OrgTree } from '../domain/org-tree';
 import { integrationLookup } from './api-keys';
 import { problem } from './errors';
@@ -92,8 +93,12 @@ export function authenticate({ config, secret, org = new OrgTree(config.units, c
 /** The principal as a case actor (for timelines and the workflow's own actor checks). */
 export function actorOf(principal: Principal): Actor {
   switch (principal.kind) {
-    case 'staff':
-      return { kind: 'staff', id: principal.staff.id, role: principal.staff.role, unitId: principal.staff.unit };
+    case 'staff': {
+      const { staff } = principal;
+      const posts = postsOf(staff);
+      // Posts travel only for someone holding several: the workflow rules then allow a step from any of them.
+      return { kind: 'staff', id: staff.id, role: staff.role, unitId: staff.unit, ...(posts.length > 1 ? { posts: posts.map((post) => ({ unitId: post.unit, role: post.role })) } : {}) };
+    }
     case 'integration':
       return { kind: 'integration', id: principal.integration.id };
     case 'anonymous':

@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { GridflowConfig } from '../config/schema';
+import { actorPosts, holdsRole } from '../domain/actor-posts';
 import type { Actor, CaseInput } from '../domain/case-model';
 import { mediationInputFor } from '../domain/mediation-model';
 import type { OrgTree } from '../domain/org-tree';
@@ -62,7 +63,7 @@ export function buildCaseInput(
   const routed = org.route({ gridId: body.gridId, location: body.location, address: body.address });
   if ('failure' in routed) throw fieldProblem(`body.${routed.failure.field}`, routed.failure.key, routed.failure.values);
   const grid = routed.grid;
-  if (submittedBy.kind === 'staff' && submittedBy.role !== 'admin' && !org.isWithin(grid.id, submittedBy.unitId)) {
+  if (submittedBy.kind === 'staff' && !holdsRole(submittedBy, ['admin']) && !actorPosts(submittedBy).some((post) => org.isWithin(grid.id, post.unitId))) {
     throw problem(403, 'forbidden', message('detail.gridOutOfScope', { grid: grid.id }));
   }
   const assignee = org.dutyOfficer(grid.id);

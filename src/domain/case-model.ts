@@ -24,9 +24,13 @@ export type CaseStatus = (typeof CASE_STATUSES)[number];
 /** Statuses in which the case is done and no deadline runs. */
 export const FINAL_STATUSES: readonly CaseStatus[] = ['closed', 'cancelled'];
 
-/** Who did something. Residents and integrations are identified by the case, not by a person. */
+/**
+ * Who did something. Residents and integrations are identified by the case, not by a person. A
+ * staff member acts with their first post's role and unit; `posts` lists every post when they hold
+ * more than one (absent in older histories, which therefore decide as they did).
+ */
 export type Actor =
-  | { kind: 'staff'; id: string; role: Role; unitId: string }
+  | { kind: 'staff'; id: string; role: Role; unitId: string; posts?: readonly { unitId: string; role: Role }[] | undefined }
   | { kind: 'resident' }
   | { kind: 'integration'; id: string }
   | { kind: 'system' };

@@ -2,6 +2,7 @@
  * The rules of a case's life: which action is legal in which status, and who may take it.
  * Pure, so the workflow's Update validators and the unit tests share one source of truth.
  */
+import { actsIn, holdsRole } from './actor-posts';
 import type { Actor, CaseState, CaseStatus } from './case-model';
 import type { MediationInput } from './mediation-model';
 import { FINAL_STATUSES } from './case-model';
@@ -56,14 +57,12 @@ const ALLOWED_IN: Record<CaseActionType, readonly CaseStatus[]> = {
 
 const isStaff = (actor: Actor): actor is Extract<Actor, { kind: 'staff' }> => actor.kind === 'staff';
 
-/** Staff whose unit is on the case's ladder supervise it (the ladder is the grid and its ancestors). */
+/** Supervisors and admins with a post on the case's ladder supervise it (the ladder is the grid and its ancestors). */
 function supervises(actor: Actor, state: CaseState): boolean {
-  return (
-    isStaff(actor) &&
-    (actor.role === 'supervisor' || actor.role === 'admin') &&
-    state.ladder.some((rung) => rung.unitId === actor.unitId)
-  );
+  return isStaff(actor) && actsIn(actor, ladderUnits(state), ['supervisor', 'admin']);
 }
+
+const ladderUnits = (state: CaseState) => state.ladder.map((rung) => rung.unitId);
 
 function isAssignee(actor: Actor, state: CaseState): boolean {
   return isStaff(actor) && actor.id === state.assigneeId;
@@ -77,7 +76,7 @@ function speaksForReporter(actor: Actor, state: CaseState): boolean {
 }
 
 function inScope(actor: Actor, state: CaseState): boolean {
-  return isStaff(actor) && (actor.role === 'admin' || state.ladder.some((rung) => rung.unitId === actor.unitId) || isAssignee(actor, state));
+  return isStaff(actor) && (holdsRole(actor, ['admin']) || actsIn(actor, ladderUnits(state)) || isAssignee(actor, state));
 }
 
 /** Who may take each action, given the case. */

@@ -3,6 +3,7 @@
  * run at each stage, when the judicial window closes, and the closing referral record. Pure, so
  * the workflow's Update validator and the unit tests share one source of truth.
  */
+import { actsIn, holdsRole } from './actor-posts';
 import { DateTime } from 'luxon';
 import type { WorkingCalendar } from '../config/schema';
 import type { Actor } from './case-model';
@@ -103,11 +104,11 @@ const ALLOWED_IN: Record<MediationActionType, readonly MediationStage[]> = {
 
 type Staff = Extract<Actor, { kind: 'staff' }>;
 const isStaff = (actor: Actor): actor is Staff => actor.kind === 'staff';
-const onLadder = (actor: Staff, state: MediationState) => state.ladder.some((rung) => rung.unitId === actor.unitId);
+const onLadder = (actor: Staff, state: MediationState, roles?: readonly Role[]) => actsIn(actor, state.ladder.map((rung) => rung.unitId), roles);
 
-/** Admins anywhere; supervisors whose unit is one of the mediation's committees. */
+/** Admins anywhere; supervisors with a post at one of the mediation's committees. */
 function supervises(actor: Actor, state: MediationState): boolean {
-  return isStaff(actor) && (actor.role === 'admin' || (actor.role === 'supervisor' && onLadder(actor, state)));
+  return isStaff(actor) && (holdsRole(actor, ['admin']) || onLadder(actor, state, ['supervisor']));
 }
 
 function isMediator(actor: Actor, state: MediationState): boolean {
@@ -116,12 +117,12 @@ function isMediator(actor: Actor, state: MediationState): boolean {
 
 /** A mediator of the committee now holding the dispute: committees share out their own work. */
 function onCommittee(actor: Actor, state: MediationState): boolean {
-  return isStaff(actor) && actor.role === 'mediator' && actor.unitId === state.unitId;
+  return isStaff(actor) && actsIn(actor, [state.unitId], ['mediator']);
 }
 
 /** Staff of a unit on the ladder, the assigned mediator, or an admin. */
 function inScope(actor: Actor, state: MediationState): boolean {
-  return isStaff(actor) && (actor.role === 'admin' || onLadder(actor, state) || isMediator(actor, state));
+  return isStaff(actor) && (holdsRole(actor, ['admin']) || onLadder(actor, state) || isMediator(actor, state));
 }
 
 /** Parties act through staff in scope, or through the integration the dispute came in by. */

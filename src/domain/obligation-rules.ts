@@ -1,6 +1,7 @@
 /**
  * Who may do what to a contact obligation, and when a logged contact is acceptable.
  */
+import { actsIn, holdsRole } from './actor-posts';
 import type { Actor } from './case-model';
 import type { ContactChannel, ObligationState } from './obligation-model';
 import { conflict, forbidden, type Refusal } from './refusal';
@@ -11,9 +12,9 @@ export const FUTURE_TOLERANCE_MS = 5 * 60_000;
 /** A refusal of an obligation step (the same shape as every other refusal). */
 export type ObligationRefusal = Refusal;
 
-/** Staff who supervise the obligation: supervisors and admins on its units. */
+/** Staff who supervise the obligation: admins, and supervisors with a post on its units. */
 export function supervisesObligation(actor: Actor, units: readonly string[]): boolean {
-  return actor.kind === 'staff' && (actor.role === 'admin' || (actor.role === 'supervisor' && units.includes(actor.unitId)));
+  return actor.kind === 'staff' && (holdsRole(actor, ['admin']) || actsIn(actor, units, ['supervisor']));
 }
 
 /** A contact may be logged by the obligee (or a supervisor on their behalf), in the open period, not in the future. */

@@ -19,7 +19,7 @@ import { message } from '../../i18n/message';
 import { fieldProblem, parseOr400, problem } from '../errors';
 import { residentCaseView, staffCaseView } from '../presenters/case';
 import { caseActionSchema, caseListQuerySchema, feedbackSchema, submitCaseSchema } from '../schemas/cases';
-import { scopedUnit, staffCanSeeCase } from '../scope';
+import { holdsPostInScope, holdsRole, postUnitsOf, scopedUnit, staffCanSeeCase } from '../scope';
 import { caseMessageProblem, updateProblem } from '../temporal-errors';
 import { storedCase } from '../../records/history';
 import type { RecordsStore } from '../../records/store';
@@ -76,7 +76,7 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
     if (principal.kind === 'anonymous') return residentCaseView(state);
     // Who works the case now may need to call the resident; supervisors and integrations need not.
     const revealContact =
-      principal.kind === 'staff' && (principal.staff.id === state.assigneeId || principal.staff.unit === state.unitId || principal.staff.role === 'admin');
+      principal.kind === 'staff' && (principal.staff.id === state.assigneeId || postUnitsOf(principal.staff).includes(state.unitId) || holdsRole(principal.staff, ['admin']));
     return staffCaseView(state, { revealContact, calendar: { calendar: deps.config.calendar, zone: deps.config.city.timeZone } });
   }
 
@@ -145,8 +145,7 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
       const staff = requireStaff(req);
       const assignee = org.staff(action.assigneeId);
       if (!assignee) throw fieldProblem('body.assigneeId', 'field.unknownStaff');
-      const scope = staff.role === 'admin' ? org.root.id : staff.unit;
-      if (!org.isWithin(assignee.unit, scope)) {
+      if (!holdsPostInScope(staff, org, assignee)) {
         throw fieldProblem('body.assigneeId', 'field.outsideUnit');
       }
     }

@@ -7,7 +7,9 @@
 import { Router } from 'express';
 import type { GridflowConfig } from '../../config/schema';
 import type { OrgTree } from '../../domain/org-tree';
+import { postsOf } from '../../domain/directory-rules';
 import { requireStaff } from '../auth';
+import { scopeRootsOf } from '../scope';
 import { requestLocale } from '../locale';
 
 /** A name in the caller's language, falling back to Chinese. */
@@ -22,20 +24,24 @@ export function meRoutes(deps: { config: GridflowConfig; org: OrgTree }): Router
   router.get('/me', (req, res) => {
     const staff = requireStaff(req);
     const locale = requestLocale(req);
-    const scope = staff.role === 'admin' ? org.root.id : staff.unit;
-    const units = org.allUnits().filter((unit) => org.isWithin(unit.id, scope));
+    const scopes = scopeRootsOf(staff, org);
+    const scope = scopes[0]!;
+    const units = org.allUnits().filter((unit) => scopes.some((root) => org.isWithin(unit.id, root)));
+    const inScope = new Set(units.map((unit) => unit.id));
     res.json({
-      staff: { id: staff.id, name: staff.name, role: staff.role, unit: staff.unit, locale: staff.locale },
+      staff: { id: staff.id, name: staff.name, role: staff.role, unit: staff.unit, posts: postsOf(staff), locale: staff.locale },
       locale,
       scope,
+      /** Every subtree the caller sees: one per post (the first is `scope`). */
+      scopes,
       city: { name: localName(config.city.name, locale), timeZone: config.city.timeZone },
       units: units.map((unit) => ({
         id: unit.id,
         name: localName(unit.name, locale),
         level: unit.level,
-        parent: unit.id === scope ? undefined : unit.parent,
+        parent: scopes.includes(unit.id) ? undefined : unit.parent,
       })),
-      staffDirectory: org.staffWithin(scope).map((person) => ({ id: person.id, name: person.name, role: person.role, unit: person.unit })),
+      staffDirectory: org.allStaff().filter((person) => postsOf(person).some((post) => inScope.has(post.unit))).map((person) => ({ id: person.id, name: person.name, role: person.role, unit: person.unit })),
       categories: config.categories.map((category) => ({ id: category.id, name: localName(category.name, locale) })),
     });
   });

@@ -9,6 +9,7 @@ import type { GridflowConfig } from '../../config/schema';
 import type { MediationState } from '../../domain/mediation-model';
 import type { MediationAction } from '../../domain/mediation-rules';
 import type { OrgTree } from '../../domain/org-tree';
+import { postsOf } from '../../domain/directory-rules';
 import type { mediationWorkflow } from '../../workflows/mediation';
 import { getMediationQuery, mediationActionUpdate, mediationWorkflowId } from '../../workflows/mediation-definitions';
 import { actorOf, requireCaller, type Principal } from '../auth';
@@ -19,6 +20,7 @@ import { mediationActionSchema, mediationIdParam, type MediationActionBody } fro
 import { messageProblem, updateProblem } from '../temporal-errors';
 import type { Logger } from 'pino';
 import { liveStateNote, liveStateUnavailable, readLiveState, type LiveRead } from '../live-state';
+import { holdsRole, postUnitsOf } from '../scope';
 import { storedMediation } from '../../records/history';
 import type { RecordsStore } from '../../records/store';
 
@@ -44,13 +46,14 @@ export function mediationMessageProblem(error: unknown): ProblemError {
 function canSee(caller: Caller, state: MediationState): boolean {
   if (caller.kind === 'integration') return state.partyIntegrationId === caller.integration.id;
   const { staff } = caller;
-  return staff.role === 'admin' || state.mediatorId === staff.id || state.ladder.some((rung) => rung.unitId === staff.unit);
+  const units = postUnitsOf(staff);
+  return holdsRole(staff, ['admin']) || state.mediatorId === staff.id || state.ladder.some((rung) => units.includes(rung.unitId));
 }
 
 /** Parties' phones in full for whoever may need to call them: the mediator, supervisors, admins, the integration. */
 function revealsContact(caller: Caller, state: MediationState): boolean {
   if (caller.kind === 'integration') return true;
-  return caller.staff.role === 'admin' || caller.staff.role === 'supervisor' || caller.staff.id === state.mediatorId;
+  return holdsRole(caller.staff, ['admin', 'supervisor']) || caller.staff.id === state.mediatorId;
 }
 
 
@@ -94,7 +97,9 @@ export function mediationRoutes(deps: MediationRoutesDeps): Router {
         const { mediatorId, ...rest } = body;
         const mediator = org.staff(mediatorId);
         if (!mediator) throw fieldProblem('body.mediatorId', 'field.unknownStaff');
-        return { ...rest, mediator: { id: mediator.id, role: mediator.role, unitId: mediator.unit } };
+        // The mediator's post at the committee holding the dispute, if they have one there (else their first, which the workflow refuses).
+        const post = postsOf(mediator).find((candidate) => candidate.role === 'mediator' && candidate.unit === state.unitId) ?? postsOf(mediator)[0]!;
+        return { ...rest, mediator: { id: mediator.id, role: post.role, unitId: post.unit } };
       }
       case 'schedule_session':
         ahead('body.at', body.at);

@@ -21,7 +21,7 @@ import {
   obligationIdParam,
   obligationListQuerySchema,
 } from '../schemas/obligations';
-import { scopedUnit } from '../scope';
+import { holdsPostInScope, holdsRole, isInScope, scopedUnit } from '../scope';
 import { messageProblem, updateProblem } from '../temporal-errors';
 import type { Logger } from 'pino';
 import { liveStateNote, liveStateUnavailable, readLiveState, type LiveRead } from '../live-state';
@@ -39,12 +39,11 @@ export interface ObligationRoutesDeps {
   logger?: Logger | undefined;
 }
 
-const isSupervisor = (staff: Staff) => staff.role === 'supervisor' || staff.role === 'admin';
+const isSupervisor = (staff: Staff) => holdsRole(staff, ['supervisor', 'admin']);
 
 export function obligationRoutes(deps: ObligationRoutesDeps): Router {
   const { client, config, org } = deps;
   const router = Router();
-  const scopeOf = (staff: Staff) => (staff.role === 'admin' ? org.root.id : staff.unit);
   const handle = (id: string) => client.workflow.getHandle<typeof obligationWorkflow>(id);
 
   /** Reads an obligation the caller may see: it concerns their subtree, or it is theirs. */
@@ -62,8 +61,7 @@ export function obligationRoutes(deps: ObligationRoutesDeps): Router {
       logger: deps.logger,
     });
     const { state } = read;
-    const scope = scopeOf(staff);
-    if (state.obligeeId !== staff.id && !org.isWithin(state.unitId, scope) && !org.isWithin(state.obligeeUnitId, scope)) {
+    if (state.obligeeId !== staff.id && !isInScope(staff, org, state.unitId) && !isInScope(staff, org, state.obligeeUnitId)) {
       throw problem(403, 'forbidden', message('detail.obligationOutOfScope'));
     }
     return { staff, id, state, read };
@@ -91,8 +89,7 @@ export function obligationRoutes(deps: ObligationRoutesDeps): Router {
     const obligee = org.staff(body.obligeeId);
     if (!obligee) throw fieldProblem('body.obligeeId', 'field.unknownStaff');
     if (!org.unit(body.unitId)) throw fieldProblem('body.unitId', 'field.unknownUnit');
-    const scope = scopeOf(staff);
-    if (!org.isWithin(body.unitId, scope) || !org.isWithin(obligee.unit, scope)) {
+    if (!isInScope(staff, org, body.unitId) || !holdsPostInScope(staff, org, obligee)) {
       throw problem(403, 'forbidden', message('detail.obligationScopeBoth'));
     }
     const input = obligationInputFor(config, org, body, deps.now());
@@ -156,7 +153,7 @@ export function obligationRoutes(deps: ObligationRoutesDeps): Router {
     const body = parseOr400(changeObligeeSchema, req.body, 'body');
     const successor = org.staff(body.obligeeId);
     if (!successor) throw fieldProblem('body.obligeeId', 'field.unknownStaff');
-    if (!org.isWithin(successor.unit, scopeOf(staff))) throw problem(403, 'forbidden', message('detail.newObligeeOutOfScope'));
+    if (!holdsPostInScope(staff, org, successor)) throw problem(403, 'forbidden', message('detail.newObligeeOutOfScope'));
     const state = await update(id, () =>
       handle(id).executeUpdate(changeObligeeUpdate, { args: [{ obligeeId: successor.id, obligeeUnitId: successor.unit, reason: body.reason, actor: actorOf({ kind: 'staff', staff }) }] }),
     );
