@@ -11,6 +11,9 @@ import { createNotifyActivity } from './notify';
 import { createRecordActivities } from './records';
 import { createRedactionActivities } from './records-redaction';
 import type { RecordsStore } from '../records/store';
+import type { Client } from '@temporalio/client';
+import type { DirectoryForHandOver } from '../directory/hand-over-port';
+import { createHandOverActivities, type HandOverActivities } from './hand-over';
 
 export interface ActivityDeps {
   config: GridflowConfig;
@@ -19,6 +22,10 @@ export interface ActivityDeps {
   publicUrl?: string | undefined;
   /** Where workflows' events are kept for years (reports, history after retention). */
   records: RecordsStore;
+  /** The client the hand-over of a leaver's work sends each item's update through. */
+  client?: Client | undefined;
+  /** The directory a hand-over deactivates the leaver in; without it a hand-over waits for a worker that has one. */
+  handOverDirectory?: DirectoryForHandOver | undefined;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -28,8 +35,13 @@ export function createActivities(deps: ActivityDeps) {
     ...createNotifyActivity(deps),
     ...createRecordActivities(deps.records),
     ...createRedactionActivities(deps.records),
+    ...createHandOverActivities(deps),
   };
 }
 
-/** The activity interface workflows proxy (imported as a type only). */
-export type Activities = ReturnType<typeof createActivities>;
+/**
+ * The activity interface workflows proxy (imported as a type only). The hand-over's own
+ * activities are typed apart (HandOverActivities), so fakes for the other workflows need not carry them.
+ */
+export type Activities = Omit<ReturnType<typeof createActivities>, keyof HandOverActivities>;
+export type { HandOverActivities, HandOverItemResult } from './hand-over';

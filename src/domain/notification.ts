@@ -17,6 +17,7 @@ export const NOTIFICATION_TEMPLATES = [
   'obligation_reminder',
   'obligation_missed',
   'obligation_escalated',
+  'obligation_handed_over',
   'mediation_consent_requested',
   'mediation_consent_reminder',
   'mediation_escalated',

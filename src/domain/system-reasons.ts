@@ -12,6 +12,8 @@ export const SYSTEM_REASONS = {
   sessionLimitReached: 'systemReason.sessionLimitReached',
   timeLimitReached: 'systemReason.timeLimitReached',
   signatureDeadline: 'systemReason.signatureDeadline',
+  handOver: 'systemReason.handOver',
+  handOverNoMediator: 'systemReason.handOverNoMediator',
 } as const;
 
 export type SystemReason = (typeof SYSTEM_REASONS)[keyof typeof SYSTEM_REASONS];

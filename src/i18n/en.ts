@@ -418,6 +418,8 @@ export const en: Catalog = {
     sessionLimitReached: 'The session limit was reached without agreement',
     timeLimitReached: 'The time limit was reached without agreement',
     signatureDeadline: 'The agreement was not signed by every party by the deadline',
+    handOver: 'Handed over: the previous holder has left',
+    handOverNoMediator: 'The mediator has left and no mediator of this committee can take over yet; the hand-over waits for one',
   },
   problem: {
     bad_request: 'Bad request',
@@ -467,6 +469,10 @@ export const en: Catalog = {
     obligation_escalated: {
       subject: '[Repeated misses] {{obligee}} missed {{unit}} {{missedInARow}} periods in a row',
       body: '{{obligee}} has not contacted {{unit}} for {{missedInARow}} periods in a row; reported to you as the rules require.',
+    },
+    obligation_handed_over: {
+      subject: '[Handed over] Contacting {{unit}} is now your duty',
+      body: 'The duty to contact {{unit}} has been handed over to you from {{leaver}} ({{reason}}). The open period {{period}} ends {{periodEndsAt}}: {{contacts}} of {{required}} contacts made so far.',
     },
     mediation_consent_requested: {
       subject: '[Mediation] Dispute {{mediationId}}: please answer by {{consentBy}}',

@@ -420,6 +420,8 @@ export const zhCN = {
     sessionLimitReached: '调解次数已达上限仍未达成协议',
     timeLimitReached: '调解期限届满仍未达成协议',
     signatureDeadline: '各方未在期限内签署调解协议',
+    handOver: '工作交接：原承办人已离岗',
+    handOverNoMediator: '调解员已离岗，本调解委员会暂无其他调解员可以接手，待有调解员后交接',
   },
   problem: {
     bad_request: '请求格式错误',
@@ -469,6 +471,10 @@ export const zhCN = {
     obligation_escalated: {
       subject: '【连续未联系】{{obligee}} 已连续 {{missedInARow}} 个周期未联系 {{unit}}',
       body: '{{obligee}} 已连续 {{missedInARow}} 个周期未完成对{{unit}}的联系，按制度上报，请督办。',
+    },
+    obligation_handed_over: {
+      subject: '【工作交接】联系{{unit}}的任务已交由您负责',
+      body: '原由 {{leaver}} 负责的联系{{unit}}的任务已交接给您（{{reason}}）。当前周期 {{period}} 将于 {{periodEndsAt}} 结束，已联系 {{contacts}} 次，应联系 {{required}} 次。',
     },
     mediation_consent_requested: {
       subject: '【调解邀请】纠纷调解 {{mediationId}}：请于 {{consentBy}} 前答复是否同意调解',
