@@ -7,6 +7,7 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { GridflowConfig } from '../config/schema';
 import type { OrgTree } from '../domain/org-tree';
+import type { DirectoryStore } from '../directory/directory-store';
 import type { RecordsStore } from '../records/store';
 import { authenticate } from './auth';
 import { httpMetrics } from '../metrics/http';
@@ -21,6 +22,7 @@ import { openApiDocument } from './openapi';
 import { intakeLimiters } from './rate-limit';
 import { caseRoutes } from './routes/cases';
 import { categoryRoutes } from './routes/categories';
+import { directoryRoutes } from './routes/directory';
 import { meRoutes } from './routes/me';
 import { metricsRoutes, type MetricsRouteOptions } from './routes/metrics';
 import { healthRoutes } from './routes/health';
@@ -38,6 +40,8 @@ export interface ApiDeps {
   logger: Logger;
   /** The records store: reports, and executions Temporal deleted after retention. */
   records?: RecordsStore | undefined;
+  /** The records-store directory the admin API changes; absent, the directory is `org` from the config file, read-only. */
+  directory?: DirectoryStore | undefined;
   /** Who may scrape /metrics and where the Temporal SDK serves its own metrics in this process. */
   metrics?: MetricsRouteOptions | undefined;
   /** The clock for submissions; tests may pin it. */
@@ -102,6 +106,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(mediationRoutes({ config: deps.config, org: deps.org, client: deps.client, now, records: deps.records, logger: deps.logger }));
   api.use(obligationRoutes({ config: deps.config, org: deps.org, client: deps.client, taskQueue: deps.taskQueue, now, records: deps.records, logger: deps.logger }));
   if (deps.records) api.use(reportRoutes({ config: deps.config, org: deps.org, records: deps.records, now }));
+  api.use(directoryRoutes({ org: deps.org, directory: deps.directory }));
   app.use('/api/v1', api);
   // GeoReport v2 for existing civic apps and hotlines: its own parsers, errors and 404s.
   app.use('/open311/v2', open311Routes({ ...deps, intakeLimits: [limits.perIp, limits.perKey] }));

@@ -7,6 +7,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { z } from 'zod';
 import { caseActionSchema, caseListQuerySchema, caseSubmittedSchema, caseViewSchema, feedbackSchema, submitCaseSchema } from './schemas/cases';
 import { categoryListSchema } from './schemas/categories';
+import { registerDirectoryPaths } from './directory-openapi';
 import { problemResponses } from './schemas/common';
 import { caseReportSchema, mediationReportSchema, obligationReportSchema, reportQuerySchema } from './schemas/reports';
 import { mediationActionSchema, mediationViewSchema } from './schemas/mediations';
@@ -76,6 +77,7 @@ function buildRegistry(): OpenAPIRegistry {
   });
   registerSupervisionAndObligations(registry, json);
   registerReports(registry);
+  registerDirectoryPaths(registry);
   const mediationParams = z.object({ id: z.string().meta({ example: 'm-abcdefgh23456789' }) });
   registry.registerPath({ method: 'get', path: '/api/v1/mediations/{id}', summary: 'A dispute mediation: stage, parties, sessions, agreement, timeline', security: [{ bearer: [] }, { apiKey: [] }], request: { params: mediationParams }, responses: { 200: { description: 'The mediation', content: json(mediationViewSchema) }, ...problemResponses } });
   registry.registerPath({ method: 'post', path: '/api/v1/mediations/{id}/actions', summary: 'Take a mediation step (consent, assign_mediator, schedule_session, …)', security: [{ bearer: [] }, { apiKey: [] }], request: { params: mediationParams, body: { content: json(mediationActionSchema) } }, responses: { 200: { description: 'The mediation after the step', content: json(mediationViewSchema) }, ...problemResponses } });

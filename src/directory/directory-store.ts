@@ -52,8 +52,10 @@ export interface DirectoryAuditEntry {
 export interface AuditQuery {
   kind?: DirectoryEntryKind | undefined;
   id?: string | undefined;
-  /** Only changes older than this version: the next page. */
+  /** Only changes older than this version. */
   beforeVersion?: number | undefined;
+  /** Only rows after this one in the log's order (newest version first, a version's rows in order): the next page. */
+  after?: { version: number; seq: number } | undefined;
   limit?: number | undefined;
 }
 
@@ -281,6 +283,8 @@ export class DirectoryStore implements DirectoryForHandOver {
     if (query.kind !== undefined) select = select.where('target_kind', '=', query.kind);
     if (query.id !== undefined) select = select.where('target_id', '=', query.id);
     if (query.beforeVersion !== undefined) select = select.where('version', '<', query.beforeVersion);
+    const after = query.after;
+    if (after !== undefined) select = select.where((eb) => eb.or([eb('version', '<', after.version), eb.and([eb('version', '=', after.version), eb('seq', '>', after.seq)])]));
     const rows = await select
       .orderBy('version', 'desc')
       .orderBy('seq')

@@ -47,7 +47,7 @@ export class LiveDirectory {
 
   /** The directory live from `snapshot`, one the caller has just read from `store`. */
   static of(store: DirectoryStore, snapshot: DirectorySnapshot, options: LiveDirectoryOptions = {}): LiveDirectory {
-    return new LiveDirectory(store, new OrgTree(snapshot.units, snapshot.staff, snapshot.version), options);
+    return new LiveDirectory(store, new OrgTree(snapshot.units, snapshot.staff, snapshot.version, snapshot.revisions), options);
   }
 
   /** The version the tree shows. */
@@ -89,7 +89,7 @@ export class LiveDirectory {
     if ((await this.store.version()) === this.org.version) return false;
     const snapshot = await this.store.snapshot();
     if (snapshot.version <= this.org.version) return false;
-    this.org.replace(snapshot.units, snapshot.staff, snapshot.version);
+    this.org.replace(snapshot.units, snapshot.staff, snapshot.version, snapshot.revisions);
     this.logger?.info({ version: snapshot.version }, 'directory changed');
     return true;
   }

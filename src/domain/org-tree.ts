@@ -31,6 +31,12 @@ export interface RoutingFailure {
   values?: MessageValues;
 }
 
+/** Each entry's revision: the directory version of its last change (what an admin's If-Match names). */
+export interface EntryRevisions {
+  units: ReadonlyMap<string, number>;
+  staff: ReadonlyMap<string, number>;
+}
+
 /** One version of the directory, indexed for look-ups. Immutable: a change builds a new one. */
 class OrgSnapshot {
   readonly units: ReadonlyMap<string, Unit>;
@@ -47,6 +53,7 @@ class OrgSnapshot {
     units: readonly Unit[],
     staff: readonly Staff[],
     readonly version: number,
+    readonly revisions: EntryRevisions | undefined,
   ) {
     this.units = new Map(units.map((unit) => [unit.id, unit]));
     this.people = new Map(staff.map((person) => [person.id, person]));
@@ -76,8 +83,8 @@ class OrgSnapshot {
 export class OrgTree {
   private current: OrgSnapshot;
 
-  constructor(units: readonly Unit[], staff: readonly Staff[], version = 0) {
-    this.current = new OrgSnapshot(units, staff, version);
+  constructor(units: readonly Unit[], staff: readonly Staff[], version = 0, revisions?: EntryRevisions) {
+    this.current = new OrgSnapshot(units, staff, version, revisions);
   }
 
   /** The directory version this tree shows (0 for a tree built from the config file). */
@@ -86,8 +93,13 @@ export class OrgTree {
   }
 
   /** Shows another version of the directory from now on. */
-  replace(units: readonly Unit[], staff: readonly Staff[], version: number): void {
-    this.current = new OrgSnapshot(units, staff, version);
+  replace(units: readonly Unit[], staff: readonly Staff[], version: number, revisions?: EntryRevisions): void {
+    this.current = new OrgSnapshot(units, staff, version, revisions);
+  }
+
+  /** The revision of a unit or staff member (0 when the directory is the config file). */
+  revisionOf(kind: 'unit' | 'staff', id: string): number {
+    return (kind === 'unit' ? this.current.revisions?.units : this.current.revisions?.staff)?.get(id) ?? 0;
   }
 
   /** The root (district) unit. */
@@ -114,6 +126,11 @@ export class OrgTree {
 
   allUnits(): Unit[] {
     return [...this.current.units.values()];
+  }
+
+  /** Everyone, leavers included, in directory order. */
+  allPeople(): Staff[] {
+    return [...this.current.people.values()];
   }
 
   /** Every active staff member. */

@@ -331,6 +331,9 @@ export const zhCN = {
       levelFixed: '单位的层级不能更改',
       useDeactivation: '离岗须通过离岗交接办理并指定接替人员，不能直接停用',
       ifMatch: '须为先前读到的 ETag，如 "12"',
+      id: '须为小写字母、数字、“-”或“_”（拼音编号），以字母或数字开头，至多 64 个字符',
+      boundsOrder: '最小经纬度须小于最大经纬度',
+      cursor: '须为上一页 next 链接中的游标，如 12-0',
     },
   },
   /** Names of JSON value types, as `field.wrongType` says what was expected. */

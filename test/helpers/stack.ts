@@ -125,7 +125,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     running = undefined;
   };
   const client = createApiClient(target);
-  const deps: ApiDeps = { config, org, client, taskQueue, authSecret, logger, records, now: options.now };
+  const deps: ApiDeps = { config, org, client, taskQueue, authSecret, logger, records, directory: directory.store, now: options.now };
   const api = createApp(deps);
   const app = options.extraRouters ? withRouters(api, options.extraRouters(deps)) : api;
   const server: Server = await new Promise((resolve) => {
