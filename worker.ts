@@ -37,6 +37,7 @@ async function run(): Promise<void> {
     smtpUrl: env.SMTP_URL,
     logger,
     records,
+    handOverDirectory: directory.store,
   });
   // The activities' counters (notifications, escalations, e-mail failures) live in this process.
   const metricsServer = env.WORKER_METRICS_PORT

@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   stops.push(() => Promise.resolve(directory.stop()));
   const { org } = directory;
   const target = temporalTarget(env, devServer?.address);
-  const worker = await startWorkerProcess({ env, config, org, target, smtpUrl, logger, records });
+  const worker = await startWorkerProcess({ env, config, org, target, smtpUrl, logger, records, handOverDirectory: directory.store });
   stops.push(() => worker.shutdown());
 
   const client = createApiClient(target);
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
   logger.info(seeded, 'contact obligations from config');
   const rollout = await startCalendarRollout(client, config.calendar, { taskQueue: env.TEMPORAL_TASK_QUEUE });
   logger.info({ calendarVersion: config.calendar.version, rollout: rollout.kind }, 'working-day calendar roll-out to open cases');
-  const app = createApp({ config, org, client, taskQueue: env.TEMPORAL_TASK_QUEUE, authSecret, logger, records, directory: directory.store, metrics: { token: env.METRICS_TOKEN, sdkMetricsAddress }, trustProxy: env.GRIDFLOW_TRUST_PROXY });
+  const app = createApp({ config, org, client, taskQueue: env.TEMPORAL_TASK_QUEUE, authSecret, logger, records, directory: directory.store, metrics: { token: env.METRICS_TOKEN, sdkMetricsAddress }, trustProxy: env.GRIDFLOW_TRUST_PROXY, handOverDirectory: directory.store });
   if (env.GRIDFLOW_TRUST_PROXY.length > 0 && !env.METRICS_TOKEN) {
     logger.warn({ trustProxy: env.GRIDFLOW_TRUST_PROXY }, 'GRIDFLOW_TRUST_PROXY is set without METRICS_TOKEN: /metrics refuses every scraper');
   }

@@ -30,6 +30,8 @@ import { mediationRoutes } from './routes/mediations';
 import { obligationRoutes } from './routes/obligations';
 import { reportRoutes } from './routes/reports';
 import { supervisionRoutes } from './routes/supervision';
+import { handOverRoutes } from './routes/hand-over';
+import type { DirectoryForHandOver } from '../directory/hand-over-port';
 
 export interface ApiDeps {
   config: GridflowConfig;
@@ -51,6 +53,8 @@ export interface ApiDeps {
    * CIDR ranges or proxy-addr's range names. Empty or absent → none, the connection's address.
    */
   trustProxy?: readonly string[] | undefined;
+  /** The directory that deactivates leavers (the records-store directory); absent, deactivation answers 409. */
+  handOverDirectory?: DirectoryForHandOver | undefined;
 }
 
 /** Largest accepted JSON body: a description is at most 4,000 characters. */
@@ -105,6 +109,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(categoryRoutes({ config: deps.config }));
   api.use(mediationRoutes({ config: deps.config, org: deps.org, client: deps.client, now, records: deps.records, logger: deps.logger }));
   api.use(obligationRoutes({ config: deps.config, org: deps.org, client: deps.client, taskQueue: deps.taskQueue, now, records: deps.records, logger: deps.logger }));
+  api.use(handOverRoutes({ org: deps.org, client: deps.client, taskQueue: deps.taskQueue, directory: deps.handOverDirectory }));
   if (deps.records) api.use(reportRoutes({ config: deps.config, org: deps.org, records: deps.records, now }));
   api.use(directoryRoutes({ org: deps.org, directory: deps.directory }));
   app.use('/api/v1', api);

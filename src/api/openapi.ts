@@ -13,6 +13,7 @@ import { caseReportSchema, mediationReportSchema, obligationReportSchema, report
 import { mediationActionSchema, mediationViewSchema } from './schemas/mediations';
 import { overdueQuerySchema, summaryQuerySchema } from './schemas/supervision';
 import { changeObligeeSchema, complianceQuerySchema, createObligationSchema, logContactSchema, obligationListQuerySchema } from './schemas/obligations';
+import { deactivateStaffSchema, handOverAcceptedSchema, handOverProgressSchema } from './schemas/hand-over';
 
 const caseIdParams = z.object({ id: z.string().meta({ example: 'c-abcdefgh23456789' }) });
 const idempotencyHeader = z.object({
@@ -78,6 +79,7 @@ function buildRegistry(): OpenAPIRegistry {
   registerSupervisionAndObligations(registry, json);
   registerReports(registry);
   registerDirectoryPaths(registry);
+  registerHandOver(registry, json);
   const mediationParams = z.object({ id: z.string().meta({ example: 'm-abcdefgh23456789' }) });
   registry.registerPath({ method: 'get', path: '/api/v1/mediations/{id}', summary: 'A dispute mediation: stage, parties, sessions, agreement, timeline', security: [{ bearer: [] }, { apiKey: [] }], request: { params: mediationParams }, responses: { 200: { description: 'The mediation', content: json(mediationViewSchema) }, ...problemResponses } });
   registry.registerPath({ method: 'post', path: '/api/v1/mediations/{id}/actions', summary: 'Take a mediation step (consent, assign_mediator, schedule_session, …)', security: [{ bearer: [] }, { apiKey: [] }], request: { params: mediationParams, body: { content: json(mediationActionSchema) } }, responses: { 200: { description: 'The mediation after the step', content: json(mediationViewSchema) }, ...problemResponses } });
@@ -97,6 +99,29 @@ function registerSupervisionAndObligations(registry: OpenAPIRegistry, json: (sch
   registry.registerPath({ method: 'post', path: '/api/v1/obligations/{id}/contacts', summary: 'Log a contact', security: staff, request: { params: obligationParams, body: { content: json(logContactSchema) } }, responses: { 201: { description: 'The obligation after the contact' }, ...problemResponses } });
   registry.registerPath({ method: 'patch', path: '/api/v1/obligations/{id}', summary: 'Hand the obligation to another staff member', security: staff, request: { params: obligationParams, body: { content: json(changeObligeeSchema) } }, responses: { 200: { description: 'The obligation' }, ...problemResponses } });
   registry.registerPath({ method: 'delete', path: '/api/v1/obligations/{id}', summary: 'End the obligation', security: staff, request: { params: obligationParams }, responses: { 200: { description: 'The ended obligation' }, ...problemResponses } });
+}
+
+/** Leavers: deactivation with the hand-over of their work, and its progress. */
+function registerHandOver(registry: OpenAPIRegistry, json: (schema: z.ZodType) => Record<string, { schema: z.ZodType }>): void {
+  const admins = [{ bearer: [] }];
+  registry.registerPath({
+    method: 'post',
+    path: '/api/v1/admin/staff/{staffId}/deactivate',
+    summary: 'Deactivate a leaver and hand their open cases, mediations and obligations to a successor',
+    description:
+      'Admins in scope. Their sign-in stops at once; the hand-over runs as a workflow, resumable after any failure. 422 names each field and unit a refused change concerns (a grid left without its worker, a unit without its duty officer); a second request while one runs answers the running one.',
+    security: admins,
+    request: { params: z.object({ staffId: z.string().meta({ example: 'sui-lei' }) }), body: { content: json(deactivateStaffSchema) } },
+    responses: { 202: { description: 'The hand-over, started or already running; Location: its progress', content: json(handOverAcceptedSchema) }, ...problemResponses },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/admin/hand-overs/{id}',
+    summary: 'Progress of a hand-over: every item handed over, skipped, waiting or failed, with reasons',
+    security: admins,
+    request: { params: z.object({ id: z.string().meta({ example: 'hand-over-sui-lei' }) }) },
+    responses: { 200: { description: 'The hand-over', content: json(handOverProgressSchema) }, ...problemResponses },
+  });
 }
 
 /** The report routes: JSON by default, CSV with `Accept: text/csv`. */

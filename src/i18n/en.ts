@@ -127,7 +127,7 @@ export const en: Catalog = {
     withdraw: 'record a withdrawal',
     note: 'add a note',
   },
-  resource: { case: 'case', mediation: 'mediation', obligation: 'obligation' },
+  resource: { case: 'case', mediation: 'mediation', obligation: 'obligation', handOver: 'hand-over' },
   /** Why a workflow refused a step (409 or 403): keys the domain rules return. */
   refusal: {
     caseFinal: 'The case is $t(status.{{status}}); no further action is possible',
@@ -290,6 +290,8 @@ export const en: Catalog = {
     noSuchParty: 'the mediation has no party {{partyId}}',
     idempotencyKey: 'must be printable ASCII without spaces',
     caseId: 'must be a case id such as c-abcdefgh23456789',
+    staffId: 'must be a staff id such as sui-lei',
+    handOverId: 'must be a hand-over id such as hand-over-sui-lei',
     notFuture: 'must be in the future',
     notBeforeFrom: 'must not be before from',
     plainName: 'must be one line of text, without line breaks or text-direction controls',

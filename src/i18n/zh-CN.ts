@@ -128,7 +128,7 @@ export const zhCN = {
     withdraw: '登记撤回',
     note: '添加备注',
   },
-  resource: { case: '工单', mediation: '纠纷调解', obligation: '联系任务' },
+  resource: { case: '工单', mediation: '纠纷调解', obligation: '联系任务', handOver: '工作交接' },
   /** Why a workflow refused a step (409 or 403): keys the domain rules return. */
   refusal: {
     caseFinal: '工单已处于“$t(status.{{status}})”状态，不能再办理',
@@ -291,6 +291,8 @@ export const zhCN = {
     noSuchParty: '该调解没有当事人 {{partyId}}',
     idempotencyKey: '须为不含空格的可打印 ASCII 字符',
     caseId: '须为工单编号，如 c-abcdefgh23456789',
+    staffId: '须为工作人员编号，如 sui-lei',
+    handOverId: '须为工作交接编号，如 hand-over-sui-lei',
     notFuture: '必须晚于当前时间',
     notBeforeFrom: '不得早于开始日期 from',
     plainName: '须为一行文字，不能包含换行或文字方向控制字符',
