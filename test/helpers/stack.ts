@@ -112,7 +112,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const channel = createMailChannel({ smtpUrl: smtp.url, from: MAIL_FROM });
   const target = { address: devServer.address, namespace: devServer.namespace };
   const connection: NativeConnection = await connectWorker(target);
-  const activities = createActivities({ config, org, channel, records });
+  // The hand-over's activities send their updates through a client, and deactivate in the stack's directory.
+  const client = createApiClient(target);
+  const activities = createActivities({ config, org, channel, records, client, handOverDirectory: directory.store });
   const runWorker = async (workflowBundle: WorkflowBundleWithSourceMap) => {
     const worker: Worker = await createWorker({ connection, namespace: target.namespace, taskQueue, workflowBundle, activities });
     return { worker, run: worker.run() };
@@ -124,8 +126,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await running.run;
     running = undefined;
   };
-  const client = createApiClient(target);
-  const deps: ApiDeps = { config, org, client, taskQueue, authSecret, logger, records, directory: directory.store, now: options.now };
+  const deps: ApiDeps = { config, org, client, taskQueue, authSecret, logger, records, directory: directory.store, now: options.now, handOverDirectory: directory.store };
   const api = createApp(deps);
   const app = options.extraRouters ? withRouters(api, options.extraRouters(deps)) : api;
   const server: Server = await new Promise((resolve) => {
