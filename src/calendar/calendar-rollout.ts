@@ -29,7 +29,7 @@ export interface CalendarRolloutOptions {
 
 /**
  * Starts the roll-out of `calendar` unless its version has had one. The workflow id names the
- * version and the server refuses a second start, even after the first has completed, so any
+ * version and the server refuses a second start while one runs or after one completed, so any
  * number of processes starting at once start one roll-out between them.
  */
 export async function startCalendarRollout(client: Client, calendar: WorkingCalendar, options: CalendarRolloutOptions): Promise<CalendarRolloutStart> {
@@ -43,7 +43,8 @@ export async function startCalendarRollout(client: Client, calendar: WorkingCale
       taskQueue: options.taskQueue,
       args: [{ calendar: { ...calendar, version } }],
       workflowIdConflictPolicy: 'FAIL',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      // Once per version; a roll-out that failed or was terminated may be started again.
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
     });
     return { kind: 'started', workflowId };
   } catch (error) {

@@ -10,10 +10,15 @@
  *
  * Imported by workflow code: pure, deterministic, sandbox-safe.
  */
+import { DateTime } from 'luxon';
 import type { WorkingCalendar } from './working-calendar';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const CLOCK = /^\d{2}:\d{2}$/;
+const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** A real calendar date in YYYY-MM-DD form (not 2027-02-30). */
+function isDate(value: unknown): boolean {
+  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && DateTime.fromISO(value, { zone: 'UTC' }).isValid;
+}
 
 /**
  * Whether `value` is a well-formed calendar with a version. A signal is input from outside the
@@ -22,7 +27,7 @@ const CLOCK = /^\d{2}:\d{2}$/;
 export function isVersionedCalendar(value: unknown): value is WorkingCalendar & { version: string } {
   if (typeof value !== 'object' || value === null) return false;
   const calendar = value as Partial<Record<keyof WorkingCalendar, unknown>>;
-  const dates = (list: unknown) => Array.isArray(list) && list.every((date) => typeof date === 'string' && DATE.test(date));
+  const dates = (list: unknown) => Array.isArray(list) && list.every(isDate);
   return (
     typeof calendar.version === 'string' &&
     calendar.version.length > 0 &&
@@ -40,9 +45,11 @@ export function isVersionedCalendar(value: unknown): value is WorkingCalendar & 
     ) &&
     Array.isArray(calendar.weekend) &&
     calendar.weekend.every((day) => Number.isInteger(day) && (day as number) >= 1 && (day as number) <= 7) &&
+    // At least one working weekday, or no deadline could ever be found.
+    new Set(calendar.weekend).size < 7 &&
     dates(calendar.holidays) &&
     dates(calendar.workingWeekends) &&
-    (calendar.knownThrough === undefined || (typeof calendar.knownThrough === 'string' && DATE.test(calendar.knownThrough)))
+    (calendar.knownThrough === undefined || isDate(calendar.knownThrough))
   );
 }
 

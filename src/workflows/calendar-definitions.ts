@@ -5,6 +5,13 @@
 import { defineSignal } from '@temporalio/workflow';
 import type { WorkingCalendar } from '../domain/working-calendar';
 
+/**
+ * The patch behind taking a calendar by signal. A worker of an older build drops the signal (it
+ * has no handler) and goes on; when a newer worker later replays that history the handler must
+ * drop it too, or the timer it would reschedule is a command the history lacks.
+ */
+export const CALENDAR_BY_SIGNAL = 'calendar-by-signal';
+
 /** A calendar, resolved and versioned as `src/calendar/city-calendar.ts` builds it. */
 export interface CalendarUpdate {
   calendar: WorkingCalendar & { version: string };

@@ -86,12 +86,12 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const rollout = await stack.client.workflow.start(calendarRolloutWorkflow, {
-      args: [{ calendar: after }],
+      args: [{ calendar: after, secondWalkAfterMs: 1_000 }],
       workflowId: `replay-calendar-rollout-${Date.now()}`,
       taskQueue: stack.taskQueue,
     });
     const progress = await rollout.result();
-    if (progress.signalled < open.length) throw new Error(`roll-out reached ${progress.signalled} cases, not ${open.length}`);
+    if (progress.signalled < 2 * open.length) throw new Error(`roll-out signalled ${progress.signalled} times, not twice each of ${open.length}`);
     save('calendar-rollout.json', rollout.workflowId);
     for (const handle of open) await handle.terminate('recorded');
   } finally {

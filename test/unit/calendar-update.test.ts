@@ -33,6 +33,9 @@ describe('isVersionedCalendar', () => {
     ['holidays not a list', { ...base, holidays: 'none' }],
     ['a malformed date', { ...base, holidays: ['2026-1-1'] }],
     ['a malformed horizon', { ...base, knownThrough: 'soon' }],
+    ['a date that does not exist', { ...base, holidays: ['2027-02-30'] }],
+    ['an hour that does not exist', { ...base, workingHours: [{ start: '08:30', end: '99:99' }] }],
+    ['a week of rest days', { ...base, weekend: [1, 2, 3, 4, 5, 6, 7] }],
   ])('refuses %s', (_name, value) => {
     expect(isVersionedCalendar(value)).toBe(false);
   });
