@@ -77,9 +77,14 @@ export async function readLiveState<T>(options: LiveReadOptions<T>): Promise<Liv
     return { state: await options.client.withDeadline(Date.now() + LIVE_QUERY_DEADLINE_MS, options.query), live: true };
   } catch (error) {
     if (isExecutionGone(error)) {
-      const stored = await options.stored?.();
+      // A store that cannot answer either: a 503 to retry, not a 500 (nor a 404 for what may exist).
+      let storeDown = false;
+      const stored = await options.stored?.().catch(() => {
+        storeDown = true;
+        return undefined;
+      });
       if (stored) return { state: stored, live: true };
-      throw options.otherwise(error);
+      throw storeDown ? liveStateUnavailable(options.what, error) : options.otherwise(error);
     }
     const gap = liveStateGapOf(error);
     if (!gap) throw options.otherwise(error);

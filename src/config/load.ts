@@ -39,7 +39,9 @@ export function parseConfig(text: string, file = '<inline>'): GridflowConfig {
   const source = new ConfigSource(text);
   const { document } = source;
   if (document.errors.length > 0) {
-    throw new ConfigError(file, document.errors.map((error) => `YAML: ${error.message}`));
+    // The first line only ("… at line 3, column 17:"): the rest quotes the source line, which may
+    // hold a key hash or a contact detail, and config errors reach logs.
+    throw new ConfigError(file, document.errors.map((error) => `YAML: ${error.message.split('\n')[0]}`));
   }
   const raw: unknown = document.toJS();
   const result = configSchema.safeParse(raw);
