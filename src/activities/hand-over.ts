@@ -175,8 +175,7 @@ export function createHandOverActivities(deps: HandOverActivityDeps) {
       },
       () => {
         const successor = staffRef(request.successorId);
-        // The directory names the successor before the hand-over starts; one it does not know yet is a lag, retried.
-        if (!successor) throw new Error(`successor ${request.successorId} is not in the directory`);
+        if (!successor) throw new Error(`successor ${request.successorId} is not an active member of the directory`);
         return handle.executeUpdate(changeObligeeUpdate, {
           args: [{ obligeeId: successor.id, obligeeUnitId: successor.unitId, actor: request.requestedBy, reason: SYSTEM_REASONS.handOver }],
         });
@@ -222,6 +221,8 @@ export function createHandOverActivities(deps: HandOverActivityDeps) {
 
     /** Hands one item to the successor through its own workflow, or says why not. */
     async handOverItem(request: HandOverItemRequest): Promise<HandOverItemResult> {
+      // Never to someone the directory does not know (yet: a lag, retried) or no longer (left meanwhile: the item waits, failed, in sight).
+      if (!org.staff(request.successorId)) throw new Error(`successor ${request.successorId} is not an active member of the directory`);
       switch (request.item.kind) {
         case 'case':
           return handOverCase(request);
