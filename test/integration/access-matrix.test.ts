@@ -135,6 +135,8 @@ interface Row {
 // Columns: anonymous, resident, residentOther, integration, integrationOther, gridWorker,
 // gridWorkerOut, community, communityOut, street, streetOut, district, admin.
 const STAFF_SUBTREE_READ: Row['expect'] = [401, 401, 401, 403, 403, 200, 403, 200, 403, 200, 403, 200, 200];
+/** A route only admins may use; `ok` is what the admin gets. */
+const ADMIN_ONLY = (ok: number): Row['expect'] => [401, 401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403, ok];
 
 const ROWS: Row[] = [
   {
@@ -241,6 +243,18 @@ const ROWS: Row[] = [
   { route: 'GET /reports/cases?unit=santang-1', request: () => ({ method: 'GET', path: '/api/v1/reports/cases?unit=santang-1' }), expect: STAFF_SUBTREE_READ },
   { route: 'GET /reports/mediations?unit=santang-1', request: () => ({ method: 'GET', path: '/api/v1/reports/mediations?unit=santang-1' }), expect: STAFF_SUBTREE_READ },
   { route: 'GET /reports/obligations?unit=santang-1', request: () => ({ method: 'GET', path: '/api/v1/reports/obligations?unit=santang-1' }), expect: STAFF_SUBTREE_READ },
+  // The directory's admin API and the hand-over of leavers: admins only (liu-guoqing administers the district).
+  { route: 'GET /admin/directory', request: () => ({ method: 'GET', path: '/api/v1/admin/directory' }), expect: ADMIN_ONLY(200) },
+  { route: 'GET /admin/units', request: () => ({ method: 'GET', path: '/api/v1/admin/units' }), expect: ADMIN_ONLY(200) },
+  { route: 'GET /admin/staff/:id', request: () => ({ method: 'GET', path: '/api/v1/admin/staff/sui-lei' }), expect: ADMIN_ONLY(200) },
+  { route: 'GET /admin/audit', request: () => ({ method: 'GET', path: '/api/v1/admin/audit' }), expect: ADMIN_ONLY(200) },
+  {
+    // Without a successor the admin's request is a 400 naming the field; nobody is deactivated.
+    route: 'POST /admin/staff/:id/deactivate (no successor)',
+    request: () => ({ method: 'POST', path: '/api/v1/admin/staff/sui-lei/deactivate', body: {} }),
+    expect: ADMIN_ONLY(400),
+  },
+  { route: 'GET /admin/hand-overs/:id (none)', request: () => ({ method: 'GET', path: '/api/v1/admin/hand-overs/hand-over-nobody' }), expect: ADMIN_ONLY(404) },
   {
     // The page itself is public; everything it shows comes from the API with the signed-in token.
     route: 'GET /dashboard/',
