@@ -128,13 +128,15 @@ export async function obligationWorkflow(
   );
   setHandler(
     changeObligeeUpdate,
-    ({ obligeeId, obligeeUnitId }) => {
+    ({ obligeeId, obligeeUnitId, actor, reason }) => {
       const from = state.obligeeId;
       state.obligeeId = obligeeId;
       state.obligeeUnitId = obligeeUnitId;
       state.obligees.push({ staffId: obligeeId, from: iso(Date.now()) });
       changed();
-      recordEvent('obligee_changed', { from, to: obligeeId });
+      // Who and why go into the record (a hand-over says the previous holder left); data only, so
+      // histories from before replay unchanged.
+      recordEvent('obligee_changed', { from, to: obligeeId, actor, ...(reason === undefined ? {} : { reason }) });
       return state;
     },
     {
