@@ -13,7 +13,7 @@ import { FINAL_STATUSES } from '../domain/case-model';
 import { AFTER_CONFIRMATION_MS, mediatorFor, type HandOverItemRef, type HandOverOutcome, type HandOverStaff } from '../domain/hand-over';
 import { isFinalStage, type MediationState } from '../domain/mediation-model';
 import type { ObligationFacts } from '../domain/notification';
-import type { ObligationState } from '../domain/obligation-model';
+import { obligationFactsOf, type ObligationState } from '../domain/obligation-model';
 import type { OrgTree } from '../domain/org-tree';
 import { SYSTEM_REASONS } from '../domain/system-reasons';
 import type { DeactivationResult, DirectoryForHandOver, StaffDeactivation } from '../directory/hand-over-port';
@@ -182,16 +182,7 @@ export function createHandOverActivities(deps: HandOverActivityDeps) {
       },
       (state) => ({
         outcome: { status: 'handed', to: state.obligeeId },
-        obligation: {
-          obligationId: state.id,
-          obligeeId: state.obligeeId,
-          unitId: state.unitId,
-          periodKey: state.current.key,
-          periodEndsAt: state.current.endAt,
-          required: state.times,
-          contacts: state.current.contacts.length,
-          missedInARow: state.streak.missed,
-        },
+        obligation: obligationFactsOf(state),
       }),
     );
   }

@@ -5,6 +5,7 @@
 import type { GridflowConfig } from '../config/schema';
 import { isoDurationMs } from './sla-policy';
 import type { Actor } from './case-model';
+import type { ObligationFacts } from './notification';
 import type { OrgTree } from './org-tree';
 import type { Level } from './vocabulary';
 
@@ -151,4 +152,18 @@ export function seededObligations(config: GridflowConfig, org: OrgTree, now: Dat
         .map((unit) => obligationInputFor(config, org, { obligeeId: person.id, unitId: unit.id, period: rule.period, times: rule.times, ruleId: rule.id }, now)),
     ),
   );
+}
+
+/** What the obligation e-mails say of an obligation now: its holder, unit and current period. */
+export function obligationFactsOf(state: ObligationState): ObligationFacts {
+  return {
+    obligationId: state.id,
+    obligeeId: state.obligeeId,
+    unitId: state.unitId,
+    periodKey: state.current.key,
+    periodEndsAt: state.current.endAt,
+    required: state.times,
+    contacts: state.current.contacts.length,
+    missedInARow: state.streak.missed,
+  };
 }

@@ -2,7 +2,8 @@
  * The message that brings a newer working-day calendar to a running case or mediation. Its name
  * is part of the wire contract with running executions: never rename it.
  */
-import { defineSignal } from '@temporalio/workflow';
+import { defineSignal, log, patched } from '@temporalio/workflow';
+import { isVersionedCalendar, takesCalendar } from '../domain/calendar-update';
 import type { WorkingCalendar } from '../domain/working-calendar';
 
 /**
@@ -23,3 +24,36 @@ export interface CalendarUpdate {
  * take the calendar (same version, a shorter horizon) has nothing to answer.
  */
 export const calendarUpdateSignal = defineSignal<[CalendarUpdate]>('calendarUpdate');
+
+/** What a workflow knows when a calendar arrives: whether it is still open, and how it would use the calendar. */
+export interface CalendarTaker {
+  /** False once the case or mediation is final: nothing is left to compute. */
+  open: boolean;
+  current: WorkingCalendar;
+  /** Computes with the calendar as the workflow would; throws when its clock cannot run on it. */
+  tryOn(calendar: WorkingCalendar): void;
+  /** Names the workflow in the log line of a dropped calendar. */
+  ids: Record<string, string>;
+}
+
+/**
+ * The calendar a `calendarUpdate` brings, when the workflow takes it: behind CALENDAR_BY_SIGNAL,
+ * well-formed, newer than `current` (see takesCalendar), and one `tryOn` computes with, so that a
+ * calendar the clock cannot run on never fails every later workflow task. Logs why one is dropped.
+ */
+export function calendarToTake(update: CalendarUpdate | undefined, taker: CalendarTaker): CalendarUpdate['calendar'] | undefined {
+  if (!patched(CALENDAR_BY_SIGNAL)) return undefined;
+  const calendar = update?.calendar;
+  if (!isVersionedCalendar(calendar)) {
+    log.warn('calendar update ignored: not a versioned working-day calendar', taker.ids);
+    return undefined;
+  }
+  if (!taker.open || !takesCalendar(taker.current, calendar)) return undefined;
+  try {
+    taker.tryOn(calendar);
+  } catch (error) {
+    log.warn('calendar update ignored: the clock cannot run on it', { ...taker.ids, error: String(error) });
+    return undefined;
+  }
+  return calendar;
+}

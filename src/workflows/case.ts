@@ -12,7 +12,6 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  log,
   patched,
   proxyActivities,
   proxyLocalActivities,
@@ -24,7 +23,6 @@ import {
 import type { Activities } from '../activities';
 import type { Actor, CaseInput, CaseState, MediationProgress, SlaPlan, TimelineEntry } from '../domain/case-model';
 import { FINAL_STATUSES } from '../domain/case-model';
-import { isVersionedCalendar, takesCalendar } from '../domain/calendar-update';
 import { checkAction, type ActionRequest, type CaseAction } from '../domain/case-rules';
 import type { NotificationRequest, NotificationTemplate } from '../domain/notification';
 import {
@@ -40,7 +38,7 @@ import {
 import { ASSIGNEE, CATEGORY, DUE_AT, KIND, LEVEL, OVERDUE, PRIORITY, STATUS, UNIT, UNITS } from '../temporal/search-attributes';
 import type { MediationInput } from '../domain/mediation-model';
 import type { RecordEvent } from '../records/events';
-import { CALENDAR_BY_SIGNAL, calendarUpdateSignal, type CalendarUpdate } from './calendar-definitions';
+import { calendarToTake, calendarUpdateSignal, type CalendarUpdate } from './calendar-definitions';
 import { CASE_CONFLICT, CASE_FORBIDDEN, caseActionUpdate, getCaseQuery, mediationProgressSignal } from './definitions';
 import { mediationWorkflow } from './mediation';
 import { Notifier } from './notifier';
@@ -361,26 +359,20 @@ export async function caseWorkflow(
    * timeline when the deadline moves, so staff and the resident's next answer say why.
    */
   function onCalendarUpdate(update: CalendarUpdate): void {
-    if (!patched(CALENDAR_BY_SIGNAL)) return;
-    const calendar = update?.calendar;
-    if (!isVersionedCalendar(calendar)) {
-      log.warn('calendar update ignored: not a versioned working-day calendar', { caseId: state.id });
-      return;
-    }
-    if (FINAL_STATUSES.includes(state.status) || !takesCalendar(plan.calendar, calendar)) return;
-    const next: SlaPlan = { ...plan, calendar };
-    let due: number | undefined;
-    try {
-      // Tried before it is taken: a calendar the clock cannot run on must not fail every task after.
-      due = deadlineOf(clock, next);
-      nextWarningAt(clock, next);
-    } catch (error) {
-      log.warn('calendar update ignored: the clock cannot run on it', { caseId: state.id, error: String(error) });
-      return;
-    }
+    const calendar = calendarToTake(update, {
+      open: !FINAL_STATUSES.includes(state.status),
+      current: plan.calendar,
+      tryOn: (candidate) => {
+        deadlineOf(clock, { ...plan, calendar: candidate });
+        nextWarningAt(clock, { ...plan, calendar: candidate });
+      },
+      ids: { caseId: state.id },
+    });
+    if (!calendar) return;
     const from = { version: plan.calendar.version, dueAt: state.dueAt };
-    plan = next;
+    plan = { ...plan, calendar };
     version++;
+    const due = deadlineOf(clock, plan);
     if (due === undefined || iso(due) === from.dueAt) return;
     changed();
     record('calendar_updated', { kind: 'system' }, { details: { from, to: { version: calendar.version, dueAt: state.dueAt } } });

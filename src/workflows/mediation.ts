@@ -46,8 +46,7 @@ import {
 import type { CaseFacts, NotificationRequest, NotificationTemplate } from '../domain/notification';
 import type { RecordEvent } from '../records/events';
 import { ASSIGNEE, CATEGORY, DUE_AT, KIND, LEVEL, OVERDUE, STATUS, UNIT, UNITS } from '../temporal/search-attributes';
-import { isVersionedCalendar, takesCalendar } from '../domain/calendar-update';
-import { CALENDAR_BY_SIGNAL, calendarUpdateSignal, type CalendarUpdate } from './calendar-definitions';
+import { calendarToTake, calendarUpdateSignal, type CalendarUpdate } from './calendar-definitions';
 import { mediationProgressSignal } from './definitions';
 import { getMediationQuery, MEDIATION_CONFLICT, MEDIATION_FORBIDDEN, mediationActionUpdate } from './mediation-definitions';
 import { Notifier } from './notifier';
@@ -566,21 +565,13 @@ export async function mediationWorkflow(
    * open keeps the end the parties were told.
    */
   function onCalendarUpdate(update: CalendarUpdate): void {
-    // As for cases: an older worker dropped this signal, so its replay drops it too.
-    if (!patched(CALENDAR_BY_SIGNAL)) return;
-    const calendar = update?.calendar;
-    if (!isVersionedCalendar(calendar)) {
-      log.warn('calendar update ignored: not a versioned working-day calendar', { mediationId: state.id });
-      return;
-    }
-    if (isFinalStage(state.stage) || !takesCalendar(plan.calendar, calendar)) return;
-    try {
-      // Tried before it is taken, as for cases: a window end the clock cannot find must not fail later tasks.
-      legalPeriodEnd(Date.now(), plan.judicialWindowMs, calendar, plan.timeZone);
-    } catch (error) {
-      log.warn('calendar update ignored: the clock cannot run on it', { mediationId: state.id, error: String(error) });
-      return;
-    }
+    const calendar = calendarToTake(update, {
+      open: !isFinalStage(state.stage),
+      current: plan.calendar,
+      tryOn: (candidate) => legalPeriodEnd(Date.now(), plan.judicialWindowMs, candidate, plan.timeZone),
+      ids: { mediationId: state.id },
+    });
+    if (!calendar) return;
     plan = { ...plan, calendar };
     version++;
   }

@@ -13,7 +13,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { NotificationRequest, NotificationTemplate } from '../domain/notification';
-import { currentPeriodMet, PERIOD_RECORDS_KEPT, type ObligationInput, type ObligationState } from '../domain/obligation-model';
+import { currentPeriodMet, obligationFactsOf, PERIOD_RECORDS_KEPT, type ObligationInput, type ObligationState } from '../domain/obligation-model';
 import { nextPeriod, periodContaining, type ObligationPeriod } from '../domain/obligation-periods';
 import { checkContact, checkSupervisorAction, type ObligationRefusal } from '../domain/obligation-rules';
 import { ASSIGNEE, DUE_AT, KIND, LEVEL, MET_PERIODS, MISSED_PERIODS, OVERDUE, STATUS, UNIT, UNITS } from '../temporal/search-attributes';
@@ -99,16 +99,7 @@ export async function obligationWorkflow(
       // Period key + template: unique per event, and the same if a replayed run sends it again.
       messageId: `${state.id}.${state.current.key}.${++seq}.${template}`,
       template,
-      obligation: {
-        obligationId: state.id,
-        obligeeId: state.obligeeId,
-        unitId: state.unitId,
-        periodKey: state.current.key,
-        periodEndsAt: state.current.endAt,
-        required: state.times,
-        contacts: state.current.contacts.length,
-        missedInARow: state.streak.missed,
-      },
+      obligation: obligationFactsOf(state),
       ...who,
     };
     notifier.send(request);
