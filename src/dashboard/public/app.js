@@ -6,54 +6,14 @@
  * text is only ever set as textContent, never parsed as HTML. It refreshes itself by polling.
  */
 
+import { api, clearRefusal, el, localTime, LEVELS, main, onUnauthorized, read, showRefusal, state, statusLine, t, table } from './page.js';
+
 const TOKEN_KEY = 'gridflow.staffToken';
-const LEVELS = ['district', 'street', 'community', 'grid'];
 const params = new URLSearchParams(location.search);
 /** Seconds between refreshes; `?refresh=` overrides (tests use a short one). */
 const REFRESH_MS = Math.max(1, Number(params.get('refresh') ?? 15) || 15) * 1000;
 
-/** @type {{ token: string | null, me: any, messages: any, timer: number | undefined, withinHours: number, view: string }} */
-const state = { token: sessionStorage.getItem(TOKEN_KEY), me: null, messages: null, timer: undefined, withinHours: 4, view: '' };
-
-const main = /** @type {HTMLElement} */ (document.getElementById('main'));
-const statusLine = /** @type {HTMLElement} */ (document.getElementById('status'));
-
-// ---------------------------------------------------------------- words, times and elements
-
-/** A catalog text by dotted key, with {{name}} placeholders filled. */
-function t(key, values = {}) {
-  /** @type {any} */
-  let node = state.messages;
-  for (const part of key.split('.')) node = node?.[part];
-  if (typeof node !== 'string') return key;
-  return node.replace(/\{\{(\w+)\}\}/g, (_, name) => String(values[name] ?? ''));
-}
-
-/** Creates an element: attributes (on* are listeners) and children (strings become text). */
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === undefined || value === false) continue;
-    if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
-    else if (name === 'className') node.className = value;
-    // Through the CSSOM: the Content-Security-Policy forbids style attributes.
-    else if (name === 'width') node.style.width = value;
-    else node.setAttribute(name, value === true ? '' : String(value));
-  }
-  for (const child of children.flat()) if (child !== undefined && child !== null) node.append(child instanceof Node ? child : String(child));
-  return node;
-}
-
-/** An instant as yyyy-MM-dd HH:mm in the city's zone. */
-function localTime(iso) {
-  if (!iso) return '';
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone: state.me.city.timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-      .formatToParts(new Date(iso))
-      .map((part) => [part.type, part.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
-}
+// ---------------------------------------------------------------- words and times
 
 /** A wall-clock time typed in the city's zone (yyyy-MM-ddTHH:mm) as an ISO instant. */
 function cityWallTimeToIso(wall) {
@@ -83,36 +43,7 @@ const unitName = (id) => state.me.units.find((unit) => unit.id === id)?.name ?? 
 const staffName = (id) => state.me.staffDirectory.find((person) => person.id === id)?.name ?? id;
 const categoryName = (id) => state.me.categories.find((category) => category.id === id)?.name ?? id;
 
-// ---------------------------------------------------------------- talking to the API
-
-/** Calls the API as the signed-in staff member; answers { status, body }. */
-async function api(path, options = {}) {
-  const response = await fetch(path, {
-    ...options,
-    headers: {
-      accept: 'application/json',
-      'accept-language': state.messages?.locale ?? navigator.language,
-      ...(state.token ? { authorization: `Bearer ${state.token}` } : {}),
-      ...(options.body ? { 'content-type': 'application/json' } : {}),
-    },
-  });
-  const text = await response.text();
-  let body;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
-  if (response.status === 401 && state.token) signOut(t('dashboard.signIn.invalid'));
-  return { status: response.status, body };
-}
-
-/** GET that throws the problem's detail, for the board's sections. */
-async function read(path) {
-  const answer = await api(path);
-  if (answer.status !== 200) throw new Error(answer.body?.detail ?? String(answer.status));
-  return answer.body;
-}
+// ---------------------------------------------------------------- the catalog's words
 
 async function loadMessages(lang) {
   let response = await fetch(`/dashboard/messages.json${lang ? `?lang=${encodeURIComponent(lang)}` : ''}`);
@@ -209,17 +140,6 @@ async function refresh() {
 window.addEventListener('hashchange', () => void route());
 
 // ---------------------------------------------------------------- the board
-
-function table(caption, headers, rows, emptyText) {
-  if (rows.length === 0) return el('p', { className: 'empty' }, emptyText);
-  return el(
-    'table',
-    {},
-    caption ? el('caption', {}, caption) : undefined,
-    el('thead', {}, el('tr', {}, headers.map((header) => el('th', { scope: 'col' }, header)))),
-    el('tbody', {}, rows.map((cells) => el('tr', {}, cells.map((cell) => el('td', {}, cell))))),
-  );
-}
 
 const caseLink = (id) => el('a', { href: `#/cases/${encodeURIComponent(id)}` }, id);
 
@@ -427,8 +347,7 @@ function actionForm(caseId, type, title, fields) {
           if (value === '') continue;
           body[name] = name === 'dueAt' ? cityWallTimeToIso(String(value)) : value;
         }
-        for (const input of form.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
-        feedback.replaceChildren();
+        clearRefusal(form, feedback);
         const answer = await api(`/api/v1/cases/${encodeURIComponent(caseId)}/actions`, { method: 'POST', body: JSON.stringify(body) });
         if (answer.status === 200) {
           feedback.replaceChildren(el('p', { className: 'notice', role: 'status' }, t('dashboard.case.done', { action: title })));
@@ -436,19 +355,7 @@ function actionForm(caseId, type, title, fields) {
           await fillCase(caseId);
           return;
         }
-        const problem = answer.body ?? {};
-        for (const error of problem.errors ?? []) {
-          const name = String(error.field).split('.').pop();
-          form.querySelector(`[name="${name}"]`)?.setAttribute('aria-invalid', 'true');
-        }
-        feedback.replaceChildren(
-          el(
-            'div',
-            { className: 'alert', role: 'alert' },
-            `${t('dashboard.case.failed')}：${problem.detail ?? answer.status}`,
-            problem.errors?.length ? el('ul', {}, problem.errors.map((error) => el('li', {}, `${error.field}: ${error.message}`))) : undefined,
-          ),
-        );
+        showRefusal(form, feedback, answer, t('dashboard.case.failed'));
       },
     },
     el('h3', {}, title),
@@ -508,6 +415,8 @@ async function fillCase(id) {
 
 // ---------------------------------------------------------------- start
 
+onUnauthorized(() => signOut(t('dashboard.signIn.invalid')));
+state.token = sessionStorage.getItem(TOKEN_KEY);
 await loadMessages(params.get('lang') ?? undefined);
 if (state.token) await start();
 else renderSignIn();
