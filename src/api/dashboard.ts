@@ -1,5 +1,5 @@
 /**
- * `/dashboard`: the supervisors' page. Static files (HTML, one script, one stylesheet) from
+ * `/dashboard`: the supervisors' page. Static files (HTML, a few ES modules, one stylesheet) from
  * src/dashboard/public, served with a strict Content-Security-Policy (nothing from elsewhere, no
  * inline script), and the page's words as JSON from the catalogs. The page signs in with a staff
  * token and reads everything through the same API, scoped the same way.

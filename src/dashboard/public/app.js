@@ -6,6 +6,7 @@
  * text is only ever set as textContent, never parsed as HTML. It refreshes itself by polling.
  */
 
+import { isAdmin, renderDirectory } from './directory.js';
 import { api, clearRefusal, el, localTime, LEVELS, main, onUnauthorized, read, showRefusal, state, statusLine, t, table } from './page.js';
 
 const TOKEN_KEY = 'gridflow.staffToken';
@@ -100,6 +101,7 @@ async function start() {
   const who = /** @type {HTMLElement} */ (document.getElementById('who'));
   who.replaceChildren(
     el('span', {}, t('dashboard.signIn.signedInAs', { name: state.me.staff.name, unit: unitName(state.me.staff.unit) })),
+    isAdmin(state.me) ? el('a', { href: '#/directory' }, t('dashboard.directory.link')) : undefined,
     el('button', { type: 'button', className: 'secondary', onclick: () => signOut() }, t('dashboard.signIn.signOut')),
   );
   window.clearInterval(state.timer);
@@ -109,8 +111,10 @@ async function start() {
 
 // ---------------------------------------------------------------- routing and refresh
 
-/** `#/units/<id>` (the board of a unit), `#/cases/<id>` (a case), else the board of the scope. */
+/** `#/units/<id>` (the board of a unit), `#/cases/<id>` (a case), `#/directory[/<unit id>]` (the directory's admin page), else the board of the scope. */
 function currentView() {
+  const directory = /^#\/directory(?:\/([^/]+))?$/.exec(location.hash);
+  if (directory) return { kind: 'directory', unit: directory[1] === undefined ? undefined : decodeURIComponent(directory[1]) };
   const match = /^#\/(units|cases)\/([^/]+)$/.exec(location.hash);
   if (match?.[1] === 'cases') return { kind: 'case', id: decodeURIComponent(match[2]) };
   return { kind: 'board', unit: match ? decodeURIComponent(match[2]) : state.me.scope };
@@ -121,6 +125,7 @@ async function route() {
   const view = currentView();
   state.view = JSON.stringify(view);
   if (view.kind === 'case') await renderCase(view.id);
+  else if (view.kind === 'directory') await renderDirectory(view.unit);
   else await renderBoard(view.unit);
 }
 
@@ -128,6 +133,8 @@ async function route() {
 async function refresh() {
   if (!state.me) return;
   const view = currentView();
+  // The directory page re-reads only when asked: a poll would pull entries from under an open form.
+  if (view.kind === 'directory') return;
   try {
     if (view.kind === 'case') await fillCase(view.id);
     else await fillBoard(view.unit);
