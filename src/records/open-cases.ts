@@ -5,14 +5,12 @@
  * at city scale); an indexed SQL read of the rows takes milliseconds. The rows follow each step
  * of a case within the records activity's latency (sub-second unless the store is down).
  */
-import type { CaseStatus } from '../domain/case-model';
+import { FINAL_STATUSES, type CaseStatus } from '../domain/case-model';
 import type { OrgTree } from '../domain/org-tree';
 import type { CaseSummary } from '../domain/supervision';
 import type { Level, Priority } from '../domain/vocabulary';
 import type { RecordsStore } from './store';
 
-/** Statuses after which a case is no longer open work. */
-const FINAL: CaseStatus[] = ['closed', 'cancelled'];
 /** Grid ids per query: well under SQLite's and PostgreSQL's bound-parameter limits. */
 const CHUNK = 500;
 
@@ -27,7 +25,7 @@ export async function openCasesUnder(store: RecordsStore, org: OrgTree, unitId: 
       .select(['id', 'status', 'level', 'unit_id', 'grid_id', 'assignee_id', 'category', 'priority', 'due_at', 'overdue', 'submitted_at'])
       .where('grid_id', 'in', grids.slice(start, start + CHUNK))
       .where('closed_at', 'is', null)
-      .where('status', 'not in', FINAL)
+      .where('status', 'not in', [...FINAL_STATUSES])
       .execute();
     for (const row of rows) {
       cases.push({

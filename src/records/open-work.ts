@@ -6,14 +6,11 @@
  * passes, so what a row shows late is caught by the next pass.
  */
 import { sql } from 'kysely';
-import type { CaseStatus } from '../domain/case-model';
+import { FINAL_STATUSES } from '../domain/case-model';
 import type { HandOverItemRef, HandOverKind } from '../domain/hand-over';
 import { FINAL_MEDIATION_STAGES } from '../domain/mediation-model';
 import type { MediationSnapshot } from './rows';
 import type { RecordsStore } from './store';
-
-/** Statuses after which a case is no longer open work. */
-const FINAL_CASE_STATUSES: CaseStatus[] = ['closed', 'cancelled'];
 
 export interface OpenWorkPage {
   items: HandOverItemRef[];
@@ -50,7 +47,7 @@ async function openCases(store: RecordsStore, { staffId, after, limit }: OpenWor
     .select('id')
     .where('assignee_id', '=', staffId)
     .where('closed_at', 'is', null)
-    .where('status', 'not in', FINAL_CASE_STATUSES);
+    .where('status', 'not in', [...FINAL_STATUSES]);
   if (after !== undefined) query = query.where('id', '>', after);
   const rows = await query.orderBy('id').limit(limit).execute();
   return pageOf('case', rows.map((row) => row.id), limit);

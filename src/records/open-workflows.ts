@@ -4,7 +4,7 @@
  * because an activity has the store at hand, the read is an indexed range scan, and a page ends
  * at a known id so a roll-out resumes exactly where it stopped.
  */
-import type { CaseStatus } from '../domain/case-model';
+import { FINAL_STATUSES } from '../domain/case-model';
 import { FINAL_MEDIATION_STAGES } from '../domain/mediation-model';
 import type { RecordsStore } from './store';
 
@@ -12,7 +12,6 @@ import type { RecordsStore } from './store';
 export const CALENDAR_WORK_KINDS = ['case', 'mediation'] as const;
 export type CalendarWorkKind = (typeof CALENDAR_WORK_KINDS)[number];
 
-const FINAL_CASE: CaseStatus[] = ['closed', 'cancelled'];
 
 /** One page of open work of `kind` with ids after `after` (exclusive), at most `limit` ids. */
 export async function openWorkflowIdsAfter(store: RecordsStore, kind: CalendarWorkKind, after: string, limit: number): Promise<string[]> {
@@ -22,7 +21,7 @@ export async function openWorkflowIdsAfter(store: RecordsStore, kind: CalendarWo
       .select('id')
       .where('id', '>', after)
       .where('closed_at', 'is', null)
-      .where('status', 'not in', FINAL_CASE)
+      .where('status', 'not in', [...FINAL_STATUSES])
       .orderBy('id')
       .limit(limit)
       .execute();
