@@ -7,7 +7,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { tinyCityConfig } from '../helpers/fixtures';
-import { artifactPath, launchChromium } from '../helpers/browser';
+import { artifactPath, launchChromium, signInToDashboard } from '../helpers/browser';
 import { http, startStack, type Stack } from '../helpers/stack';
 
 let stack: Stack;
@@ -24,10 +24,7 @@ afterAll(async () => {
 
 /** Opens the dashboard (refreshing every second) and signs in as `staffId`. */
 async function signIn(page: Page, staffId: string): Promise<void> {
-  await page.goto(`${stack.baseUrl}/dashboard/?refresh=1`);
-  await page.getByLabel('访问令牌').fill(stack.tokenFor(staffId));
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByRole('heading', { name: '超期与已上报工单' }).waitFor();
+  await signInToDashboard(page, stack.baseUrl, stack.tokenFor(staffId), 1);
 }
 
 describe('supervisor dashboard (headless Chromium)', () => {

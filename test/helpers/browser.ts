@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Where Debian installs Chromium; CHROMIUM_PATH overrides. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -26,4 +26,15 @@ export async function launchChromium(): Promise<Browser> {
 export function artifactPath(name: string): string {
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
   return path.join(ARTIFACTS_DIR, name);
+}
+
+/**
+ * Opens the dashboard at `baseUrl` and signs in with `token`, waiting for the board.
+ * `refreshSeconds` shortens the page's polling (the board test watches cases change).
+ */
+export async function signInToDashboard(page: Page, baseUrl: string, token: string, refreshSeconds?: number): Promise<void> {
+  await page.goto(`${baseUrl}/dashboard/${refreshSeconds === undefined ? '' : `?refresh=${refreshSeconds}`}`);
+  await page.getByLabel('访问令牌').fill(token);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('heading', { name: '超期与已上报工单' }).waitFor();
 }
