@@ -9,7 +9,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { tinyCityConfig } from '../helpers/fixtures';
-import { artifactPath, launchChromium } from '../helpers/browser';
+import { artifactPath, launchChromium, signInToDashboard } from '../helpers/browser';
 import { http, startStack, waitFor, type Stack } from '../helpers/stack';
 
 let stack: Stack;
@@ -41,10 +41,7 @@ async function newPage(viewport: { width: number; height: number }): Promise<{ p
 
 /** Signs in as `staffId` on the board. */
 async function signIn(page: Page, staffId: string): Promise<void> {
-  await page.goto(`${stack.baseUrl}/dashboard/`);
-  await page.getByLabel('访问令牌').fill(stack.tokenFor(staffId));
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByRole('heading', { name: '超期与已上报工单' }).waitFor();
+  await signInToDashboard(page, stack.baseUrl, stack.tokenFor(staffId));
 }
 
 /** Chooses `unitName` in the tree; the unit's heading takes the focus. */
@@ -138,7 +135,10 @@ describe('the directory admin page (headless Chromium)', () => {
     await unitForm.getByRole('button', { name: '保存' }).click();
     await unitForm.getByRole('alert').filter({ hasText: '该条目在您打开后已被他人修改，您的修改未保存。请重新读取后再改。' }).waitFor();
     await unitForm.getByRole('button', { name: '重新读取该条目' }).click();
-    await expect(page.locator('#dir-edit-unit').getByLabel('地址').inputValue()).resolves.toBe('测试路1号\n测试路1号东');
+    // The form is filled again once the entry has been read: wait for it rather than read at once.
+    const reloaded = page.locator('#dir-edit-unit').getByLabel('地址');
+    await waitFor(async () => ((await reloaded.inputValue()) === '测试路1号\n测试路1号东' ? true : undefined), 10_000, 'the reloaded addresses').catch(() => undefined);
+    await expect(reloaded.inputValue()).resolves.toBe('测试路1号\n测试路1号东');
     expect((await http(stack, 'GET', '/api/v1/admin/units/g', { headers: bearer('d-admin') })).body.unit.addresses).toEqual(['测试路1号', '测试路1号东']);
 
     // The grid worker of g2 leaves; the new grid worker takes over: the progress runs to the end.
