@@ -31,7 +31,6 @@ import { obligationRoutes } from './routes/obligations';
 import { reportRoutes } from './routes/reports';
 import { supervisionRoutes } from './routes/supervision';
 import { handOverRoutes } from './routes/hand-over';
-import type { DirectoryForHandOver } from '../directory/hand-over-port';
 
 export interface ApiDeps {
   config: GridflowConfig;
@@ -42,7 +41,10 @@ export interface ApiDeps {
   logger: Logger;
   /** The records store: reports, and executions Temporal deleted after retention. */
   records?: RecordsStore | undefined;
-  /** The records-store directory the admin API changes; absent, the directory is `org` from the config file, read-only. */
+  /**
+   * The records-store directory the admin API changes and the hand-over deactivates leavers in;
+   * absent, the directory is `org` from the config file, read-only, and deactivation answers 409.
+   */
   directory?: DirectoryStore | undefined;
   /** Who may scrape /metrics and where the Temporal SDK serves its own metrics in this process. */
   metrics?: MetricsRouteOptions | undefined;
@@ -53,8 +55,6 @@ export interface ApiDeps {
    * CIDR ranges or proxy-addr's range names. Empty or absent → none, the connection's address.
    */
   trustProxy?: readonly string[] | undefined;
-  /** The directory that deactivates leavers (the records-store directory); absent, deactivation answers 409. */
-  handOverDirectory?: DirectoryForHandOver | undefined;
 }
 
 /** Largest accepted JSON body: a description is at most 4,000 characters. */
@@ -109,7 +109,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(categoryRoutes({ config: deps.config }));
   api.use(mediationRoutes({ config: deps.config, org: deps.org, client: deps.client, now, records: deps.records, logger: deps.logger }));
   api.use(obligationRoutes({ config: deps.config, org: deps.org, client: deps.client, taskQueue: deps.taskQueue, now, records: deps.records, logger: deps.logger }));
-  api.use(handOverRoutes({ org: deps.org, client: deps.client, taskQueue: deps.taskQueue, directory: deps.handOverDirectory }));
+  api.use(handOverRoutes({ org: deps.org, client: deps.client, taskQueue: deps.taskQueue, directory: deps.directory }));
   if (deps.records) api.use(reportRoutes({ config: deps.config, org: deps.org, records: deps.records, now }));
   api.use(directoryRoutes({ org: deps.org, directory: deps.directory }));
   app.use('/api/v1', api);

@@ -126,7 +126,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await running.run;
     running = undefined;
   };
-  const deps: ApiDeps = { config, org, client, taskQueue, authSecret, logger, records, directory: directory.store, now: options.now, handOverDirectory: directory.store };
+  const deps: ApiDeps = { config, org, client, taskQueue, authSecret, logger, records, directory: directory.store, now: options.now };
   const api = createApp(deps);
   const app = options.extraRouters ? withRouters(api, options.extraRouters(deps)) : api;
   const server: Server = await new Promise((resolve) => {

@@ -185,7 +185,7 @@ describe('leavers and hand-over over HTTP', () => {
       const address = server.address();
       return { server, baseUrl: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };
     };
-    const down = await serve({ handOverDirectory: stack.directory.store });
+    const down = await serve({ directory: stack.directory.store });
     const fileOnly = await serve({});
     try {
       const started = Date.now();
