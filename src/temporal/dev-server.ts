@@ -46,9 +46,30 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts the dev server and resolves once it answers gRPC calls. */
+/** Start-up attempts on ports of our choosing: a free port can be taken by another process before the server binds it. */
+const START_ATTEMPTS = 3;
+
+/**
+ * Starts the dev server and resolves once it answers gRPC calls. On a port it chose itself, a
+ * server that exits during start-up (its port, or the HTTP port beside it, taken meanwhile by a
+ * parallel test or process) is started again on a fresh port.
+ */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
-  const port = options.port || (await freePort());
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options, options.port || (await freePort()));
+    } catch (error) {
+      const retry = !options.port && attempt < START_ATTEMPTS && error instanceof DevServerExited;
+      if (!retry) throw error;
+      options.onLog?.(`${error.message}; starting again on another port`);
+    }
+  }
+}
+
+/** The dev server process ended before it answered: what it last said is in the message. */
+class DevServerExited extends Error {}
+
+async function startOnce(options: DevServerOptions, port: number): Promise<DevServer> {
   const namespace = options.namespace ?? 'default';
   const args = [
     'server', 'start-dev',
@@ -63,9 +84,14 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   ];
   const child = spawn(temporalCliPath(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let lastLine = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     // The server logs a dial warning per connection attempt while it starts: not worth showing.
-    for (const line of chunk.split('\n')) if (line && !line.includes('network dial error')) options.onLog?.(line);
+    for (const line of chunk.split('\n')) {
+      if (!line || line.includes('network dial error')) continue;
+      lastLine = line;
+      options.onLog?.(line);
+    }
   });
   const address = `127.0.0.1:${port}`;
   const stop = async () => {
@@ -75,7 +101,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     clearTimeout(timer);
   };
   try {
-    await waitUntilServing(address, namespace, options.startTimeoutMs ?? 60_000, () => child.exitCode !== null);
+    await waitUntilServing(address, namespace, options.startTimeoutMs ?? 60_000, () => child.exitCode !== null, () => lastLine);
   } catch (error) {
     await stop();
     throw error;
@@ -83,11 +109,11 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   return { address, namespace, uiUrl: options.uiPort === undefined ? undefined : `http://127.0.0.1:${options.uiPort}`, process: child, stop };
 }
 
-async function waitUntilServing(address: string, namespace: string, timeoutMs: number, hasExited: () => boolean): Promise<void> {
+async function waitUntilServing(address: string, namespace: string, timeoutMs: number, hasExited: () => boolean, lastLine: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (hasExited()) throw new Error(`temporal dev server exited during start-up (address ${address})`);
+    if (hasExited()) throw new DevServerExited(`temporal dev server exited during start-up (address ${address})${lastLine() ? `: ${lastLine()}` : ''}`);
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1_000 });
       try {
