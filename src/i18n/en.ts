@@ -1,5 +1,5 @@
 /** en catalog: second language; mirrors every key of `zh-CN.ts`. */
-import type { Catalog } from './index';
+import type { Catalog } from './catalog';
 
 export const en: Catalog = {
   level: { district: 'district', street: 'street', community: 'community', grid: 'grid' },

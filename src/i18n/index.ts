@@ -3,13 +3,11 @@
  */
 import i18next, { type TFunction } from 'i18next';
 import type { Locale } from '../domain/vocabulary';
+import type { Catalog } from './catalog';
 import { en } from './en';
 import { zhCN } from './zh-CN';
 
-/** A catalog has exactly the keys of zh-CN, with any text. */
-type Widen<T> = { readonly [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
-export type Catalog = Widen<typeof zhCN>;
-
+/** Every catalog by language. */
 export const CATALOGS: Record<Locale, Catalog> = { 'zh-CN': zhCN, en };
 
 const instance = i18next.createInstance();
