@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { message, type FieldKey, type Message, type MessageValues } from '../i18n/message';
 import { cityTimeZone, requestLocale } from './locale';
-import { problemDocument } from './problem-document';
+import { problemDocument, type FieldProblem } from './problem-document';
 
 export const PROBLEM_KINDS = {
   bad_request: 400,
@@ -30,12 +30,6 @@ export const PROBLEM_KINDS = {
   unavailable: 503,
 } as const;
 export type ProblemKind = keyof typeof PROBLEM_KINDS;
-
-/**
- * One bad field: `field` is a dotted path into the body, query or headers; the message is either
- * a catalog message or the zod issue itself, translated with zod's own locale when sent.
- */
-export type FieldProblem = { field: string; message: Message } | { field: string; issue: z.core.$ZodIssue };
 
 /**
  * An error the API answers as problem+json. `detail` is a catalog message, rendered in the

@@ -9,7 +9,24 @@ import type { Locale } from '../domain/vocabulary';
 import { translator } from '../i18n';
 import type { Message } from '../i18n/message';
 import { formatLocalTime } from '../notifications/render';
-import type { FieldProblem, ProblemError } from './errors';
+
+/**
+ * One bad field: `field` is a dotted path into the body, query or headers; the message is either
+ * a catalog message or the zod issue itself, translated with zod's own locale when sent.
+ */
+export type FieldProblem = { field: string; message: Message } | { field: string; issue: z.core.$ZodIssue };
+
+/**
+ * What a document is written from. A ProblemError (./errors) is one; typed by shape here so that
+ * writing a document needs nothing from the module that raises problems.
+ */
+export interface ProblemContent {
+  readonly status: number;
+  /** The kind, a key of the catalogs' `problem` section. */
+  readonly kind: string;
+  readonly detail: Message;
+  readonly errors?: readonly FieldProblem[] | undefined;
+}
 
 export interface ProblemDocument {
   type: string;
@@ -76,7 +93,7 @@ function fieldText(error: FieldProblem, t: TFunction, locale: Locale, timeZone: 
 }
 
 /** The document for `p`, in `locale`. */
-export function problemDocument(p: ProblemError, locale: Locale, timeZone: string): ProblemDocument {
+export function problemDocument(p: ProblemContent, locale: Locale, timeZone: string): ProblemDocument {
   const t = translator(locale);
   const errors = p.errors?.map((error) => ({ field: error.field, message: fieldText(error, t, locale, timeZone) }));
   return {
