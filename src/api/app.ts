@@ -2,13 +2,8 @@
  * `createApp(deps)`: the Express application, built without listening so tests can mount it on
  * port 0 and production on PORT.
  */
-import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
-import type { Logger } from 'pino';
-import type { GridflowConfig } from '../config/schema';
-import type { OrgTree } from '../domain/org-tree';
-import type { DirectoryStore } from '../directory/directory-store';
-import type { RecordsStore } from '../records/store';
+import type { ApiDeps } from './deps';
 import { authenticate } from './auth';
 import { httpMetrics } from '../metrics/http';
 import { registerCaseGauges } from '../metrics/case-gauges';
@@ -24,7 +19,7 @@ import { caseRoutes } from './routes/cases';
 import { categoryRoutes } from './routes/categories';
 import { directoryRoutes } from './routes/directory';
 import { meRoutes } from './routes/me';
-import { metricsRoutes, type MetricsRouteOptions } from './routes/metrics';
+import { metricsRoutes } from './routes/metrics';
 import { healthRoutes } from './routes/health';
 import { mediationRoutes } from './routes/mediations';
 import { obligationRoutes } from './routes/obligations';
@@ -32,34 +27,13 @@ import { reportRoutes } from './routes/reports';
 import { supervisionRoutes } from './routes/supervision';
 import { handOverRoutes } from './routes/hand-over';
 
-export interface ApiDeps {
-  config: GridflowConfig;
-  org: OrgTree;
-  client: Client;
-  taskQueue: string;
-  authSecret: string;
-  logger: Logger;
-  /** The records store: reports, and executions Temporal deleted after retention. */
-  records?: RecordsStore | undefined;
-  /**
-   * The records-store directory the admin API changes and the hand-over deactivates leavers in;
-   * absent, the directory is `org` from the config file, read-only, and deactivation answers 409.
-   */
-  directory?: DirectoryStore | undefined;
-  /** Who may scrape /metrics and where the Temporal SDK serves its own metrics in this process. */
-  metrics?: MetricsRouteOptions | undefined;
-  /** The clock for submissions; tests may pin it. */
-  now?: () => Date;
-  /**
-   * Reverse proxies whose X-Forwarded-For names the client (GRIDFLOW_TRUST_PROXY): addresses,
-   * CIDR ranges or proxy-addr's range names. Empty or absent → none, the connection's address.
-   */
-  trustProxy?: readonly string[] | undefined;
-}
-
 /** Largest accepted JSON body: a description is at most 4,000 characters. */
 const BODY_LIMIT = '64kb';
 
+/**
+ * The whole HTTP surface on one Express app: metrics, health, docs and the dashboard, then the
+ * authenticated `/api/v1` routes, then Open311 with its own errors, then the one error handler.
+ */
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');

@@ -9,7 +9,8 @@
  */
 import type { Server } from 'node:http';
 import pino from 'pino';
-import { createApp, type ApiDeps } from '../../src/api/app';
+import { createApp } from '../../src/api/app';
+import type { ApiDeps } from '../../src/api/deps';
 import type { GridflowConfig, Staff } from '../../src/config/schema';
 import { createApiClient } from '../../src/temporal/connection';
 import { freePort } from '../../src/temporal/dev-server';

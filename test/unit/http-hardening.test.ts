@@ -10,7 +10,8 @@
 import type { Server } from 'node:http';
 import { connect } from 'node:net';
 import pino from 'pino';
-import { createApp, type ApiDeps } from '../../src/api/app';
+import { createApp } from '../../src/api/app';
+import type { ApiDeps } from '../../src/api/deps';
 import { answerClientErrors } from '../../src/api/client-errors';
 import { parseOr400, ProblemError } from '../../src/api/errors';
 import { attributeAnswersOf, postRequestSchema } from '../../src/api/open311/schemas';

@@ -24,7 +24,7 @@ import { caseExists, listRequests, readSnapshot, readSnapshots, requestWindow } 
 import { serviceRequestEntry, w3cTime, type PresentContext } from './requests';
 import { attributeAnswersOf, bodyRecord, listRequestsSchema, postRequestSchema } from './schemas';
 import { localName, open311Services, serviceAttributes, serviceDefinition, serviceEntry } from './services';
-import type { ApiDeps } from '../app';
+import type { ApiDeps } from '../deps';
 import { issueText } from '../problem-document';
 import { caseDescriptionOf, gridOf, submitBodyOf } from './submission';
 
