@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { obligationInputFor } from '../src/domain/obligation-model';
 import { OrgTree } from '../src/domain/org-tree';
-import { OBLIGATION_WORKFLOW_TYPE } from '../src/api/obligation-visibility';
+import { OBLIGATION_WORKFLOW_TYPE } from '../src/workflows/obligation-definitions';
 import { startBenchStack, TASK_QUEUE } from './lib/stack';
 import { row, runConcurrently } from './lib/stats';
 

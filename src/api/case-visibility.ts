@@ -7,9 +7,10 @@ import type { CaseSummary } from '../domain/supervision';
 import type { Level, Priority } from '../domain/vocabulary';
 import type { CaseStatus } from '../domain/case-model';
 import { ASSIGNEE, CATEGORY, DUE_AT, LEVEL, OVERDUE, PRIORITY, STATUS, UNIT, UNITS } from '../temporal/search-attributes';
+import { CASE_WORKFLOW_TYPE } from '../workflows/definitions';
 
-/** The workflow type name of cases in visibility queries. */
-export const CASE_WORKFLOW_TYPE = 'caseWorkflow';
+/** Re-exported for case-submission.ts; new code imports it from the workflow's definitions. */
+export { CASE_WORKFLOW_TYPE };
 
 /** Filters of a case listing; ids are validated by the routes, so they are safe to quote. */
 export interface CaseFilter {

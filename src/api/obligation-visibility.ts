@@ -4,8 +4,7 @@
  */
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { ASSIGNEE, DUE_AT, MET_PERIODS, MISSED_PERIODS, OVERDUE, STATUS, UNIT, UNITS } from '../temporal/search-attributes';
-
-export const OBLIGATION_WORKFLOW_TYPE = 'obligationWorkflow';
+import { OBLIGATION_WORKFLOW_TYPE } from '../workflows/obligation-definitions';
 
 export interface ObligationSummary {
   id: string;

@@ -8,7 +8,7 @@ import type { GridflowConfig } from '../config/schema';
 import { seededObligations } from '../domain/obligation-model';
 import type { OrgTree } from '../domain/org-tree';
 import type { obligationWorkflow } from '../workflows/obligation';
-import { OBLIGATION_WORKFLOW_TYPE } from '../api/obligation-visibility';
+import { OBLIGATION_WORKFLOW_TYPE } from '../workflows/obligation-definitions';
 
 /** Starts at most this many at once: enough to seed a district quickly without flooding the server. */
 const SEED_CONCURRENCY = 16;

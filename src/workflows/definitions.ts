@@ -6,6 +6,9 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CaseState, MediationProgress } from '../domain/case-model';
 import type { ActionRequest } from '../domain/case-rules';
 
+/** The workflow type, as the API starts cases by name and visibility lists them. */
+export const CASE_WORKFLOW_TYPE = 'caseWorkflow';
+
 /** The case's current state and timeline. */
 export const getCaseQuery = defineQuery<CaseState>('getCase');
 

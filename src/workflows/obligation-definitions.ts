@@ -5,6 +5,12 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../domain/case-model';
 import type { ContactChannel, ObligationState } from '../domain/obligation-model';
 
+/**
+ * The workflow type, as the API and the seed start obligations by name and visibility lists them.
+ * The workflow id is the obligation id (`obligationIdFor` in src/domain/obligation-model.ts).
+ */
+export const OBLIGATION_WORKFLOW_TYPE = 'obligationWorkflow';
+
 export const getObligationQuery = defineQuery<ObligationState>('getObligation');
 
 export interface LogContactRequest {

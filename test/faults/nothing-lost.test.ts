@@ -21,7 +21,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { createApp } from '../../src/api/app';
 import { signStaffToken } from '../../src/api/auth';
-import { CASE_WORKFLOW_TYPE } from '../../src/api/case-visibility';
+import { CASE_WORKFLOW_TYPE } from '../../src/workflows/definitions';
 import { parseConfig } from '../../src/config/load';
 import type { CaseState } from '../../src/domain/case-model';
 import { OrgTree } from '../../src/domain/org-tree';

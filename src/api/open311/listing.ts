@@ -13,9 +13,9 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { DateTime } from 'luxon';
 import { CASE_STATUSES } from '../../domain/case-model';
 import { CATEGORY, STATUS } from '../../temporal/search-attributes';
-import { caseWorkflowId, getCaseQuery } from '../../workflows/definitions';
+import { CASE_WORKFLOW_TYPE, caseWorkflowId, getCaseQuery } from '../../workflows/definitions';
 import { caseFactsFromMemo } from '../case-submission';
-import { CASE_WORKFLOW_TYPE, caseQuery } from '../case-visibility';
+import { caseQuery } from '../case-visibility';
 import { open311Status, snapshotOfClosedExecution, snapshotOfState, type RequestSnapshot } from './requests';
 
 /** The longest window a query may span, and the default one. */

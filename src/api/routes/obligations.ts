@@ -8,11 +8,11 @@ import type { GridflowConfig, Staff } from '../../config/schema';
 import { obligationInputFor, type ObligationState } from '../../domain/obligation-model';
 import type { OrgTree } from '../../domain/org-tree';
 import type { obligationWorkflow } from '../../workflows/obligation';
-import { changeObligeeUpdate, endObligationUpdate, getObligationQuery, logContactUpdate } from '../../workflows/obligation-definitions';
+import { changeObligeeUpdate, endObligationUpdate, getObligationQuery, logContactUpdate, OBLIGATION_WORKFLOW_TYPE } from '../../workflows/obligation-definitions';
 import { actorOf, requireStaff } from '../auth';
 import { message } from '../../i18n/message';
 import { fieldProblem, parseOr400, problem } from '../errors';
-import { complianceBy, listObligations, OBLIGATION_WORKFLOW_TYPE } from '../obligation-visibility';
+import { complianceBy, listObligations } from '../obligation-visibility';
 import {
   changeObligeeSchema,
   complianceQuerySchema,
