@@ -8,10 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { WorkingCalendar } from '../domain/working-calendar';
-import { calendarRolloutWorkflowId, type calendarRolloutWorkflow } from '../workflows/calendar-rollout';
-
-/** Workflow type name of the roll-out, as the worker registers it. */
-export const CALENDAR_ROLLOUT_WORKFLOW_TYPE = 'calendarRolloutWorkflow';
+import { CALENDAR_ROLLOUT_WORKFLOW_TYPE, calendarRolloutWorkflowId } from '../workflows/calendar-definitions';
+import type { calendarRolloutWorkflow } from '../workflows/calendar-rollout';
 
 /** What {@link startCalendarRollout} did. */
 export type CalendarRolloutStart =

@@ -1,6 +1,7 @@
 /**
- * The message that brings a newer working-day calendar to a running case or mediation. Its name
- * is part of the wire contract with running executions: never rename it.
+ * The message that brings a newer working-day calendar to a running case or mediation, and the
+ * names of the roll-out workflow that sends it. Names are part of the wire contract with running
+ * executions: never rename one.
  */
 import { defineSignal, log, patched } from '@temporalio/workflow';
 import { isVersionedCalendar, takesCalendar } from '../domain/calendar-update';
@@ -12,6 +13,14 @@ import type { WorkingCalendar } from '../domain/working-calendar';
  * drop it too, or the timer it would reschedule is a command the history lacks.
  */
 export const CALENDAR_BY_SIGNAL = 'calendar-by-signal';
+
+/** Workflow type name of the roll-out, as the worker registers it and an API process starts it. */
+export const CALENDAR_ROLLOUT_WORKFLOW_TYPE = 'calendarRolloutWorkflow';
+
+/** Workflow id of the roll-out of one calendar version: starting it twice is refused by the server. */
+export function calendarRolloutWorkflowId(version: string): string {
+  return `calendar-rollout-${version}`;
+}
 
 /** A calendar, resolved and versioned as `src/calendar/city-calendar.ts` builds it. */
 export interface CalendarUpdate {

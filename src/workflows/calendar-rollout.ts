@@ -52,11 +52,6 @@ export interface CalendarRolloutInput {
   secondWalkAfterMs?: number | undefined;
 }
 
-/** Workflow id of the roll-out of one calendar version: starting it twice is refused by the server. */
-export function calendarRolloutWorkflowId(version: string): string {
-  return `calendar-rollout-${version}`;
-}
-
 export async function calendarRolloutWorkflow(input: CalendarRolloutInput): Promise<CalendarRolloutProgress> {
   const progress: CalendarRolloutProgress = input.progress ?? { walk: 1, kind: CALENDAR_WORK_KINDS[0], after: '', signalled: 0, gone: 0 };
   for (;;) {
