@@ -3,7 +3,7 @@
  * notify activity only know the NotificationChannel interface, so a new way of reaching people
  * (an SMS gateway, a messaging app) is a new entry here and a setting, never a workflow change.
  */
-import { createMailChannel } from '../activities/mail';
+import { createMailChannel } from './email-channel';
 import type { NotificationChannel } from './channel';
 
 /** Channels this build can deliver through. */

@@ -11,7 +11,7 @@ import express, { type Express, type Router } from 'express';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import pino from 'pino';
 import { createActivities } from '../../src/activities';
-import { createMailChannel } from '../../src/activities/mail';
+import { createMailChannel } from '../../src/notifications/email-channel';
 import { createApp } from '../../src/api/app';
 import type { ApiDeps } from '../../src/api/deps';
 import { signStaffToken } from '../../src/api/auth';

@@ -1,8 +1,9 @@
 /**
- * The e-mail channel: nodemailer over SMTP. One transport per process, pooled connections.
+ * The e-mail channel: nodemailer over SMTP. One transport per process, pooled connections. A
+ * channel, not an activity: the notify activity hands it rendered messages (see ./channel).
  */
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { NotificationChannel, OutgoingMessage } from '../notifications/channel';
+import type { NotificationChannel, OutgoingMessage } from './channel';
 
 export interface MailChannelOptions {
   /** `smtp://user:pass@host:port` or `smtps://...`. */
