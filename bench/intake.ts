@@ -12,8 +12,9 @@
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { buildCaseInput, newCaseId } from '../src/api/case-intake';
-import { caseFactsOf, initialSearchAttributes, requestHashOf } from '../src/api/case-submission';
-import { initialDueAt } from '../src/api/case-intake';
+import { caseFactsOf, requestHashOf } from '../src/api/case-submission';
+import { caseIndexOf, openCase } from '../src/domain/case-machine';
+import { startingSearchAttributes } from '../src/temporal/search-attributes';
 import type { SubmitCaseBody } from '../src/api/schemas/cases';
 import { OrgTree } from '../src/domain/org-tree';
 import { caseWorkflowId } from '../src/workflows/definitions';
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
         taskQueue: TASK_QUEUE,
         args: [input],
         memo: { requestHash: requestHashOf(submission), facts: caseFactsOf(input) },
-        typedSearchAttributes: initialSearchAttributes(input, initialDueAt(input)),
+        typedSearchAttributes: startingSearchAttributes(caseIndexOf(openCase(input).case)),
         workflowIdConflictPolicy: 'FAIL',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       });

@@ -10,7 +10,6 @@ import { mediationInputFor } from '../domain/mediation-model';
 import type { OrgTree } from '../domain/org-tree';
 import { planFor } from '../domain/sla-policy';
 import type { Locale } from '../domain/vocabulary';
-import { addClockTime } from '../domain/working-calendar';
 import type { Principal } from './auth';
 import { message } from '../i18n/message';
 import { fieldProblem, problem } from './errors';
@@ -89,11 +88,4 @@ export function buildCaseInput(
   };
   if (body.parties) input.mediation = mediationInputFor(config, input, body.parties, { requestedBy: submittedBy, now, org });
   return input;
-}
-
-/** The first deadline of a case, as the workflow will compute it. */
-export function initialDueAt(input: CaseInput): string {
-  const { sla } = input;
-  const dueMs = addClockTime(Date.parse(input.submittedAt), sla.budgets.grid, sla.clock, { calendar: sla.calendar, zone: sla.timeZone });
-  return new Date(dueMs).toISOString();
 }

@@ -5,16 +5,15 @@
  */
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { noteDeadlineBeyondCalendar } from '../calendar/horizon-report';
+import { caseIndexOf, openCase } from '../domain/case-machine';
 import type { CaseInput } from '../domain/case-model';
-import { ASSIGNEE, CATEGORY, DUE_AT, KIND, LEVEL, OVERDUE, PRIORITY, STATUS, UNIT, UNITS } from '../temporal/search-attributes';
+import { startingSearchAttributes } from '../temporal/search-attributes';
 import type { caseWorkflow } from '../workflows/case';
 import { caseWorkflowId } from '../workflows/definitions';
 import { CASE_WORKFLOW_TYPE } from './case-visibility';
-import { initialDueAt } from './case-intake';
 
 /**
  * What a case was at submission and never changes: kept in the memo so that listings read it
@@ -80,7 +79,9 @@ export type CaseStart =
  * the body) and the server refuses a second start, even after the first case has closed.
  */
 export async function startOrReplayCase({ client, taskQueue, input, requestHash, facts, logger }: StartCaseOptions): Promise<CaseStart> {
-  const dueAt = initialDueAt(input);
+  // The first deadline and the starting attributes are the workflow's own opening state.
+  const opened = openCase(input).case;
+  const dueAt = opened.dueAt!;
   const memo: CaseMemo = { requestHash, facts: facts ?? caseFactsOf(input) };
   try {
     await client.workflow.start<typeof caseWorkflow>(CASE_WORKFLOW_TYPE, {
@@ -89,7 +90,7 @@ export async function startOrReplayCase({ client, taskQueue, input, requestHash,
       args: [input],
       memo: { ...memo },
       // The case is visible to supervisors from the first moment, before the worker picks it up.
-      typedSearchAttributes: initialSearchAttributes(input, dueAt),
+      typedSearchAttributes: startingSearchAttributes(caseIndexOf(opened)),
       workflowIdConflictPolicy: 'FAIL',
       // A case id names one case forever, even after that case has closed.
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -102,21 +103,4 @@ export async function startOrReplayCase({ client, taskQueue, input, requestHash,
     const description = await client.workflow.getHandle(caseWorkflowId(input.caseId)).describe();
     return description.memo?.requestHash === requestHash ? { kind: 'replayed', description } : { kind: 'conflict' };
   }
-}
-
-/** The search attributes of a case that has just been submitted. */
-export function initialSearchAttributes(input: CaseInput, dueAt: string): TypedSearchAttributes {
-  const grid = input.ladder[0];
-  return new TypedSearchAttributes([
-    { key: KIND, value: 'case' },
-    { key: STATUS, value: 'assigned' },
-    { key: LEVEL, value: grid?.level ?? 'grid' },
-    { key: UNIT, value: grid?.unitId ?? '' },
-    { key: UNITS, value: input.ladder.map((rung) => rung.unitId) },
-    { key: ASSIGNEE, value: input.assigneeId },
-    { key: CATEGORY, value: input.category },
-    { key: PRIORITY, value: input.priority },
-    { key: DUE_AT, value: new Date(dueAt) },
-    { key: OVERDUE, value: false },
-  ]);
 }

@@ -3,7 +3,14 @@
  * Registered on the embedded dev server at start and by `npm run register-search-attributes`
  * on a real cluster. Every case, mediation and obligation keeps them current.
  */
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import {
+  defineSearchAttributeKey,
+  SearchAttributeType,
+  TypedSearchAttributes,
+  type SearchAttributePair,
+  type SearchAttributeUpdatePair,
+} from '@temporalio/common';
+import type { SearchIndex } from '../domain/search-index';
 
 /** `case`, `mediation` or `obligation`. */
 export const KIND = defineSearchAttributeKey('GridflowKind', SearchAttributeType.KEYWORD);
@@ -44,4 +51,33 @@ export function devServerSearchAttributeArgs(): string[] {
     [SearchAttributeType.INT]: 'Int',
   };
   return ALL_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${cliType[key.type]}`]);
+}
+
+/**
+ * The search attributes of a case, mediation or obligation: the one mapping from the domain's
+ * {@link SearchIndex} to attribute keys, used by the workflows' upserts and by case intake, so a
+ * case starts with exactly the attributes its workflow would set. Keys a kind does not have are left
+ * out; a `null` value clears the attribute.
+ */
+export function searchAttributesOf(index: SearchIndex): SearchAttributeUpdatePair[] {
+  const pairs: SearchAttributeUpdatePair[] = [
+    { key: KIND, value: index.kind },
+    { key: STATUS, value: index.status },
+    { key: LEVEL, value: index.level },
+    { key: UNIT, value: index.unitId },
+    { key: UNITS, value: index.units },
+    { key: ASSIGNEE, value: index.assigneeId },
+  ];
+  if (index.category !== undefined) pairs.push({ key: CATEGORY, value: index.category });
+  if (index.priority !== undefined) pairs.push({ key: PRIORITY, value: index.priority });
+  pairs.push({ key: DUE_AT, value: index.dueAt === null ? null : new Date(index.dueAt) }, { key: OVERDUE, value: index.overdue });
+  if (index.metPeriods !== undefined) pairs.push({ key: MET_PERIODS, value: index.metPeriods });
+  if (index.missedPeriods !== undefined) pairs.push({ key: MISSED_PERIODS, value: index.missedPeriods });
+  return pairs;
+}
+
+/** The attributes a workflow starts with: {@link searchAttributesOf} without the cleared ones. */
+export function startingSearchAttributes(index: SearchIndex): TypedSearchAttributes {
+  const pairs = searchAttributesOf(index).filter((pair): pair is SearchAttributePair => pair.value !== null);
+  return new TypedSearchAttributes(pairs);
 }

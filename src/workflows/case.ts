@@ -2,50 +2,47 @@
  * `caseWorkflow`: one resident's service request, from assignment to closure, with an SLA
  * deadline at every level and escalation grid → community → street → district when it passes.
  *
- * Deterministic: all policy arrives in the input (SlaPlan), all I/O goes through activities, and
- * time is the workflow clock. E-mails are fired without awaiting them, so an SMTP outage never
- * holds up an escalation.
+ * The shell around the case machine (src/domain/case-machine.ts), which decides every step: this
+ * file wires the Update, Query and Signals to it, looks up duty officers, starts the mediation
+ * child, and sleeps until the machine's next timer. Deterministic: all policy arrives in the input
+ * (SlaPlan), all I/O goes through activities, and time is the workflow clock.
  */
 import {
   ApplicationFailure,
   ParentClosePolicy,
-  allHandlersFinished,
-  condition,
   continueAsNew,
   patched,
   proxyActivities,
   proxyLocalActivities,
-  startChild,
   setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
+  startChild,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { Actor, CaseInput, CaseState, MediationProgress, SlaPlan, TimelineEntry } from '../domain/case-model';
-import { FINAL_STATUSES } from '../domain/case-model';
-import { checkAction, type ActionRequest, type CaseAction } from '../domain/case-rules';
-import type { NotificationRequest, NotificationTemplate } from '../domain/notification';
 import {
-  deadlineOf,
-  moveDeadline,
-  nextWarningAt,
-  pauseClock,
-  resumeClock,
-  startLevelClock,
-  stopClock,
-  type LevelClock,
-} from '../domain/sla-clock';
-import { ASSIGNEE, CATEGORY, DUE_AT, KIND, LEVEL, OVERDUE, PRIORITY, STATUS, UNIT, UNITS } from '../temporal/search-attributes';
+  caseStep,
+  caseTimers,
+  InvalidCaseInput,
+  isFinalCase,
+  openCase,
+  tryCaseCalendar,
+  type CaseEffect,
+  type CaseEvent,
+  type CasePolicy,
+  type CaseRun,
+  type PendingEscalation,
+} from '../domain/case-machine';
+import type { Actor, CaseInput, CaseState, SlaPlan, TimelineEntry } from '../domain/case-model';
+import { checkAction, type ActionRequest } from '../domain/case-rules';
+import { earliest } from '../domain/machine';
 import type { MediationInput } from '../domain/mediation-model';
+import type { LevelClock } from '../domain/sla-clock';
 import type { RecordEvent } from '../records/events';
 import { calendarToTake, calendarUpdateSignal, type CalendarUpdate } from './calendar-definitions';
 import { CASE_CONFLICT, CASE_FORBIDDEN, caseActionUpdate, getCaseQuery, mediationProgressSignal } from './definitions';
+import { DEFAULT_HISTORY_LIMIT, EntityRun } from './entity-run';
 import { mediationWorkflow } from './mediation';
-import { Notifier } from './notifier';
-import { carriedRecordsOf, Recorder, recordEventOf, RECORDS_SETTLE_LIMIT, snapshotOf } from './recorder';
+import { carriedRecordsOf, recordEventOf, snapshotOf } from './recorder';
 import { refusalFailure } from './refusal-failure';
-import { SYSTEM_REASONS } from '../domain/system-reasons';
-import { stripUndefined } from './strip-undefined';
 
 /**
  * The duty-officer look-up of cases started before RUNG_STARTS_AT_DEADLINE: a local activity, kept
@@ -76,16 +73,7 @@ const { currentDutyOfficer } = proxyActivities<Activities>({
  */
 export const RUNG_STARTS_AT_DEADLINE = 'rung-starts-at-deadline';
 
-/**
- * How much later than the live run a replay of a case from before RUNG_STARTS_AT_DEADLINE may
- * read the clock on an escalated rung (the local activity's skew was 0.6-0.7 s; see onTime).
- */
-const LEGACY_REPLAY_SKEW_MS = 2_000;
-
-/** Continue-as-new well before Temporal's own history limits (50k events / 50 MB). */
-const DEFAULT_HISTORY_LIMIT = 5_000;
-
-/** What a case carries into its next run when it continues-as-new. */
+/** What a case carries into its next run when it continues-as-new (a wire contract: never rename a field). */
 export interface CaseCarryOver {
   state: CaseState;
   clock: LevelClock;
@@ -109,214 +97,31 @@ export interface CaseWorkflowOptions {
   searchAttributes?: boolean | undefined;
 }
 
-export async function caseWorkflow(
-  input: CaseInput,
-  carried?: CaseCarryOver,
-  options: CaseWorkflowOptions = {},
-): Promise<CaseState> {
+export async function caseWorkflow(input: CaseInput, carried?: CaseCarryOver, options: CaseWorkflowOptions = {}): Promise<CaseState> {
   // Cases started before the records store write no events on replay: their history has no
   // activities for it. Decided once, at the start of each run.
   const recording = patched('records-store');
   // Cases started before this rule read the clock after the directory look-up; they keep doing so
   // on replay (see RUNG_STARTS_AT_DEADLINE).
-  const stableTime = patched(RUNG_STARTS_AT_DEADLINE);
-  // The input's plan, until a newer calendar arrives by signal (see onCalendarUpdate).
-  let plan: SlaPlan = carried?.sla ?? input.sla;
-  const state: CaseState = carried?.state ?? initialState(input);
-  let clock: LevelClock = carried?.clock ?? startLevelClock(plan.budgets.grid, Date.parse(input.submittedAt));
-  let resumeStatus: CaseState['status'] = carried?.resumeStatus ?? 'in_progress';
-  /** Bumped on every change, so the main loop wakes to recompute its next timer. */
-  let version = 0;
-  const notifier = new Notifier();
-  const recorder = recording ? new Recorder('case', () => snapshotOf(state), carriedRecordsOf(carried, state.timeline)) : undefined;
+  const policy: CasePolicy = { rungStartsAtDeadline: patched(RUNG_STARTS_AT_DEADLINE) };
+  const start = carried ? carriedRun(input, carried) : newRun(input);
 
-  const now = () => Date.now();
-  const iso = (ms: number) => new Date(ms).toISOString();
-  const currentRung = () => state.ladder.findIndex((rung) => rung.unitId === state.unitId);
+  const run = new EntityRun<CaseRun, CaseEvent, CaseEffect, TimelineEntry>({
+    kind: 'case',
+    state: start,
+    step: (state, event, nowMs) => caseStep(state, event, nowMs, policy),
+    recording,
+    carriedRecords: carriedRecordsOf(carried, start.case.timeline),
+    snapshot: (state) => snapshotOf(state.case),
+    recordOf: recordEventOf,
+    searchAttributes: options.searchAttributes !== false,
+    perform: (effect) => (effect.type === 'look_up_duty_officer' ? lookUpDutyOfficer(effect.escalation) : startMediation(effect.mediation, effect.actor, effect.note)),
+  });
 
-  function record(type: string, actor: Actor, extra: Pick<TimelineEntry, 'note' | 'details'> = {}, atMs: number = now()): TimelineEntry {
-    const entry: TimelineEntry = {
-      seq: state.timeline.length + 1,
-      at: iso(atMs),
-      type,
-      actor,
-      level: state.level,
-      unitId: state.unitId,
-      assigneeId: state.assigneeId,
-      ...stripUndefined(extra),
-    };
-    state.timeline.push(entry);
-    recorder?.add(recordEventOf(entry));
-    version++;
-    return entry;
-  }
-
-  function refreshDeadline(): void {
-    const due = deadlineOf(clock, plan);
-    // An overdue case keeps its passed deadline so supervisors can sort by how long it is overdue.
-    if (due !== undefined || !state.overdue) state.dueAt = due === undefined ? undefined : iso(due);
-  }
-
-  function syncSearchAttributes(): void {
-    if (options.searchAttributes === false) return;
-    upsertSearchAttributes([
-      { key: KIND, value: 'case' },
-      { key: STATUS, value: state.status },
-      { key: LEVEL, value: state.level },
-      { key: UNIT, value: state.unitId },
-      { key: UNITS, value: state.ladder.map((rung) => rung.unitId) },
-      { key: ASSIGNEE, value: state.assigneeId },
-      { key: CATEGORY, value: state.category },
-      { key: PRIORITY, value: state.priority },
-      { key: DUE_AT, value: state.dueAt === undefined ? null : new Date(state.dueAt) },
-      { key: OVERDUE, value: state.overdue },
-    ]);
-  }
-
-  function changed(): void {
-    refreshDeadline();
-    syncSearchAttributes();
-    version++;
-  }
-
-  function tell(entry: TimelineEntry, template: NotificationTemplate, who: Omit<NotificationRequest, 'messageId' | 'template' | 'facts'>): void {
-    const request: NotificationRequest = {
-      messageId: `${state.id}.${entry.seq}.${template}`,
-      template,
-      facts: {
-        caseId: state.id,
-        category: state.category,
-        priority: state.priority,
-        title: state.title,
-        description: state.description,
-        address: state.address,
-        level: state.level,
-        unitId: state.unitId,
-        dueAt: state.dueAt,
-        status: state.status,
-      },
-      ...who,
-    };
-    notifier.send(request);
-  }
-
-  function residentContact(): NotificationRequest['resident'] {
-    const email = state.reporter?.email;
-    return email ? { email, name: state.reporter?.name, locale: state.locale } : undefined;
-  }
-
-  /**
-   * Moves the case one rung up the ladder to that unit's duty officer.
-   *
-   * @param decidedAt when the escalation was decided: the instant of the timer or step that caused it
-   * @param rungStartsAt when the next level's budget begins: the deadline that passed, or for a
-   *   supervisor's escalation the instant of the step
-   */
-  async function escalate(actor: Actor, reason: string, decidedAt: number, rungStartsAt: number): Promise<void> {
-    const from = currentRung();
-    const target = state.ladder[from + 1];
-    if (!target) return;
-    const lookUp = stableTime ? currentDutyOfficer : legacyDutyOfficerLookup;
-    const officer = (await lookUp(target.unitId).catch(() => undefined)) ?? target.dutyOfficerId;
-    // The lookup yielded: act only if the case is still open at the rung we started from.
-    if (FINAL_STATUSES.includes(state.status) || state.status === 'resolved' || currentRung() !== from) return;
-    const previous = { level: state.level, unitId: state.unitId, assigneeId: state.assigneeId };
-    state.level = target.level;
-    state.unitId = target.unitId;
-    state.assigneeId = officer;
-    state.status = 'assigned';
-    state.escalations++;
-    clock = startLevelClock(plan.budgets[target.level], stableTime ? rungStartsAt : now());
-    changed();
-    const details = { from: previous, to: { level: target.level, unitId: target.unitId, assigneeId: officer } };
-    const entry = stableTime ? record('escalated', actor, { note: reason, details }, decidedAt) : record('escalated', actor, { note: reason, details });
-    tell(entry, 'case_escalated', { staffIds: [officer], supervisorsOf: target.unitId, timeline: state.timeline, extra: { reason } });
-  }
-
-  function markOverdue(): void {
-    state.overdue = true;
-    clock = stopClock(clock);
-    changed();
-    const entry = record('overdue', { kind: 'system' }, { details: { dueAt: state.dueAt } });
-    tell(entry, 'case_overdue', { staffIds: [state.assigneeId], supervisorsOf: state.unitId, timeline: state.timeline });
-  }
-
-  async function apply(request: ActionRequest): Promise<CaseState> {
-    const { action, actor } = request;
-    const t = now();
-    switch (action.type) {
-      case 'acknowledge':
-        state.status = 'acknowledged';
-        changed();
-        record('acknowledged', actor, { note: action.note });
-        break;
-      case 'start':
-        state.status = 'in_progress';
-        changed();
-        record('started', actor, { note: action.note });
-        break;
-      case 'note':
-        record('note', actor, { note: action.note });
-        break;
-      case 'request_info':
-        resumeStatus = state.status;
-        state.status = 'waiting_info';
-        clock = pauseClock(clock, plan, t);
-        changed();
-        record('info_requested', actor, { note: action.note });
-        break;
-      case 'info_provided':
-        state.status = resumeStatus;
-        clock = resumeClock(clock, t);
-        changed();
-        record('info_provided', actor, { note: action.note });
-        break;
-      case 'resolve': {
-        const dueMs = deadlineOf(clock, plan);
-        state.status = 'resolved';
-        state.resolvedAt = iso(t);
-        state.resolvedAtLevel = state.level;
-        state.confirmBy = iso(t + plan.confirmWithinMs);
-        clock = stopClock(clock);
-        changed();
-        const entry = record('resolved', actor, { note: action.note, details: { withinDeadline: dueMs === undefined ? !state.overdue : t <= dueMs } });
-        tell(entry, 'case_resolved', { resident: residentContact(), extra: { note: action.note, confirmBy: state.confirmBy } });
-        break;
-      }
-      case 'escalate':
-        await escalate(actor, action.reason, t, t);
-        break;
-      case 'reassign': {
-        const from = state.assigneeId;
-        state.assigneeId = action.assigneeId;
-        changed();
-        const entry = record('reassigned', actor, { note: action.reason, details: { from, to: action.assigneeId } });
-        tell(entry, 'case_reassigned', { staffIds: [action.assigneeId], extra: { reason: action.reason ?? '' } });
-        break;
-      }
-      case 'move_deadline': {
-        const from = state.dueAt;
-        clock = moveDeadline(clock, plan, t, Date.parse(action.dueAt));
-        state.overdue = false;
-        changed();
-        record('deadline_moved', actor, { note: action.reason, details: { from, to: state.dueAt } });
-        break;
-      }
-      case 'cancel':
-        state.status = 'cancelled';
-        state.closedAt = iso(t);
-        clock = stopClock(clock);
-        changed();
-        record('cancelled', actor, { note: action.reason });
-        break;
-      case 'feedback':
-        applyFeedback(action, actor, t);
-        break;
-      case 'start_mediation':
-        await startMediation(action.mediation, actor, action.note);
-        break;
-    }
-    return state;
+  async function lookUpDutyOfficer(escalation: PendingEscalation): Promise<void> {
+    const lookUp = policy.rungStartsAtDeadline ? currentDutyOfficer : legacyDutyOfficerLookup;
+    const officerId = (await lookUp(escalation.unitId).catch(() => undefined)) ?? escalation.fallbackOfficerId;
+    await run.send({ type: 'duty_officer_found', escalation, officerId });
   }
 
   /**
@@ -329,209 +134,77 @@ export async function caseWorkflow(
       args: [mediation, undefined, { searchAttributes: options.searchAttributes }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
-    state.status = 'in_mediation';
-    clock = stopClock(clock);
-    const community = mediation.ladder[0];
-    state.mediation = { mediationId: mediation.mediationId, stage: 'consent', level: community?.level ?? state.level, unitId: community?.unitId ?? state.unitId, final: false, at: iso(now()) };
-    changed();
-    record('mediation_started', actor, { note, details: { mediationId: mediation.mediationId, parties: mediation.parties.length } });
+    await run.send({ type: 'mediation_started', mediation, actor, note });
   }
 
-  /** The mediation's progress; when it ends, so does the case, with the mediation's outcome. */
-  function onMediationProgress(progress: MediationProgress): void {
-    if (state.mediation?.mediationId !== progress.mediationId || FINAL_STATUSES.includes(state.status)) return;
-    state.mediation = progress;
-    if (progress.final) {
-      state.status = 'closed';
-      state.closedAt = progress.at;
-      changed();
-      record('mediation_ended', { kind: 'system' }, { details: { mediationId: progress.mediationId, outcome: progress.stage } });
-      return;
-    }
-    changed();
-    record('mediation_stage', { kind: 'system' }, { details: { stage: progress.stage, level: progress.level, unitId: progress.unitId } });
-  }
-
-  /**
-   * A newer calendar: the deadline and warnings from now on are computed on it. The clock keeps
-   * its segment and budget, so the working time already spent is measured on the new calendar too
-   * (a holiday added inside the running segment moves the deadline by that day). Recorded on the
-   * timeline when the deadline moves, so staff and the resident's next answer say why.
-   */
   function onCalendarUpdate(update: CalendarUpdate): void {
     const calendar = calendarToTake(update, {
-      open: !FINAL_STATUSES.includes(state.status),
-      current: plan.calendar,
-      tryOn: (candidate) => {
-        deadlineOf(clock, { ...plan, calendar: candidate });
-        nextWarningAt(clock, { ...plan, calendar: candidate });
-      },
-      ids: { caseId: state.id },
+      open: !isFinalCase(run.state),
+      current: run.state.plan.calendar,
+      tryOn: (candidate) => tryCaseCalendar(run.state, candidate),
+      ids: { caseId: run.state.case.id },
     });
-    if (!calendar) return;
-    const from = { version: plan.calendar.version, dueAt: state.dueAt };
-    plan = { ...plan, calendar };
-    version++;
-    const due = deadlineOf(clock, plan);
-    if (due === undefined || iso(due) === from.dueAt) return;
-    changed();
-    record('calendar_updated', { kind: 'system' }, { details: { from, to: { version: calendar.version, dueAt: state.dueAt } } });
+    if (calendar) void run.send({ type: 'calendar', calendar });
   }
 
-  function applyFeedback(action: Extract<CaseAction, { type: 'feedback' }>, actor: Actor, t: number): void {
-    if (action.satisfied) {
-      state.status = 'closed';
-      state.closedAt = iso(t);
-      state.rating = action.rating;
-      state.feedbackComment = action.comment;
-      state.confirmBy = undefined;
-      changed();
-      const entry = record('closed', actor, { note: action.comment, details: { rating: action.rating, satisfied: true } });
-      tell(entry, 'case_closed', { staffIds: [state.assigneeId], resident: residentContact(), extra: { rating: action.rating ?? '' } });
-      return;
-    }
-    // Reopened: back to work at the level that resolved it, with a fresh budget there.
-    state.status = 'in_progress';
-    state.reopens++;
-    state.rating = action.rating;
-    state.confirmBy = undefined;
-    clock = startLevelClock(plan.budgets[state.level], t);
-    changed();
-    const entry = record('reopened', actor, { note: action.comment, details: { rating: action.rating, reopens: state.reopens } });
-    tell(entry, 'case_assigned', { staffIds: [state.assigneeId], extra: { reopened: state.reopens } });
-  }
-
-  /** Acts on whatever time has brought: auto-close, warnings, deadline passed. */
-  async function onTime(): Promise<void> {
-    const t = now();
-    if (state.status === 'resolved' && state.confirmBy !== undefined && t >= Date.parse(state.confirmBy)) {
-      state.status = 'closed';
-      state.closedAt = iso(t);
-      state.confirmBy = undefined;
-      changed();
-      const entry = record('auto_closed', { kind: 'system' }, { details: { reason: SYSTEM_REASONS.noResidentAnswer } });
-      tell(entry, 'case_closed', { staffIds: [state.assigneeId], resident: residentContact() });
-      return;
-    }
-    // A wake-up that finds several warnings due (it ran late) sends only the latest: two e-mails
-    // at once say nothing the second does not. Older cases send every due warning, as they did
-    // live, except on an escalated rung a further warning that fell due only within the replay
-    // skew: the live run, reading the clock earlier, had not seen it yet. That is what lets those
-    // histories replay (test/replay/histories/case-nondeterministic-under-load.json); one due long
-    // before (after a worker outage) is sent, as it was live.
-    const coalesce = stableTime;
-    const skewGuard = !stableTime && state.escalations > 0;
-    const due = deadlineOf(clock, plan);
-    let latest: { fraction: number } | undefined;
-    let first = true;
-    for (let warning = nextWarningAt(clock, plan); warning && warning.atMs <= t; warning = nextWarningAt(clock, plan)) {
-      clock = { ...clock, warned: clock.warned + 1 };
-      if (coalesce) latest = warning;
-      else if (!(skewGuard && !first && warning.atMs > t - LEGACY_REPLAY_SKEW_MS)) warn(warning.fraction, due, t);
-      first = false;
-    }
-    if (latest) warn(latest.fraction, due, t);
-    if (due !== undefined && t >= due) {
-      if (currentRung() < state.ladder.length - 1) await escalate({ kind: 'system' }, SYSTEM_REASONS.deadlinePassed, t, due);
-      else markOverdue();
-    }
-  }
-
-  function warn(fraction: number, due: number | undefined, t: number): void {
-    // A warning whose deadline has already passed would only precede the escalation e-mail.
-    if (due === undefined || due <= t) return;
-    const entry = record('warned', { kind: 'system' }, { details: { fraction, dueAt: state.dueAt } });
-    tell(entry, 'case_warning', { staffIds: [state.assigneeId], extra: { percent: Math.round(fraction * 100) } });
-  }
-
-  function nextWakeAt(): number | undefined {
-    const candidates = [deadlineOf(clock, plan), nextWarningAt(clock, plan)?.atMs];
-    if (state.status === 'resolved' && state.confirmBy !== undefined) candidates.push(Date.parse(state.confirmBy));
-    const times = candidates.filter((value): value is number => value !== undefined);
-    return times.length > 0 ? Math.min(...times) : undefined;
-  }
-
-  function open(): void {
-    if (!carried) {
-      record('submitted', input.submittedBy, { details: { category: input.category, priority: input.priority } });
-      changed();
-      const entry = record('assigned', { kind: 'system' }, { details: { assigneeId: state.assigneeId, dueAt: state.dueAt } });
-      tell(entry, 'case_assigned', { staffIds: [state.assigneeId] });
-    } else {
-      changed();
-    }
-  }
-
+  const open = () => void run.send(carried ? { type: 'resume' } : { type: 'open' });
   // The opening steps are written before any handler exists, so a message delivered with the
   // start (update-with-start, an early update) finds the case already submitted and assigned.
   // Cases started before this change registered handlers first: they keep that order on replay.
   const openBeforeHandlers = patched('case-open-before-handlers');
   if (openBeforeHandlers) open();
 
-  setHandler(getCaseQuery, () => state);
-  setHandler(mediationProgressSignal, onMediationProgress);
+  setHandler(getCaseQuery, () => run.state.case);
+  setHandler(mediationProgressSignal, (progress) => void run.send({ type: 'mediation_progress', progress }));
   setHandler(calendarUpdateSignal, onCalendarUpdate);
-  setHandler(caseActionUpdate, apply, {
-    validator: (request: ActionRequest) => {
-      const refusal = checkAction(state, request, now());
-      if (refusal) {
-        throw refusalFailure(refusal, { conflict: CASE_CONFLICT, forbidden: CASE_FORBIDDEN });
-      }
+  setHandler(
+    caseActionUpdate,
+    async (request: ActionRequest) => {
+      await run.send({ type: 'action', request });
+      return run.state.case;
     },
-  });
+    {
+      validator: (request: ActionRequest) => {
+        const refusal = checkAction(run.state.case, request, Date.now());
+        if (refusal) throw refusalFailure(refusal, { conflict: CASE_CONFLICT, forbidden: CASE_FORBIDDEN });
+      },
+    },
+  );
 
   if (!openBeforeHandlers) open();
 
   // A dispute submitted with its parties goes straight to the community's mediation committee.
   if (!carried && input.mediation) await startMediation(input.mediation, input.submittedBy);
 
-  const historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
-  while (!FINAL_STATUSES.includes(state.status)) {
-    const wakeAt = nextWakeAt();
-    const seen = version;
-    if (wakeAt === undefined) await condition(() => version !== seen);
-    else if (wakeAt > now()) await condition(() => version !== seen, wakeAt - now());
-    await onTime();
-    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit) {
-      await condition(allHandlersFinished);
-      if (FINAL_STATUSES.includes(state.status)) break;
-      await notifier.drain();
-      await recorder?.settle(RECORDS_SETTLE_LIMIT);
-      const records = recorder ? { records: recorder.unconfirmed() } : {};
-      const sla = plan === input.sla ? {} : { sla: plan };
-      await continueAsNew<typeof caseWorkflow>(input, { state, clock, resumeStatus, ...records, ...sla }, options);
-    }
-  }
-  await condition(allHandlersFinished);
-  await notifier.drain();
-  await recorder?.drain();
-  return state;
+  await run.runUntilDone({
+    done: () => isFinalCase(run.state),
+    wakeAtMs: () => earliest(caseTimers(run.state)),
+    // Awaited even when the step is synchronous: a case's histories write the records of a wake-up
+    // before its next timer.
+    onWake: async () => {
+      await run.send({ type: 'time' });
+    },
+    historyLimit: options.historyLimit ?? DEFAULT_HISTORY_LIMIT,
+    continueAsNew: (records) => {
+      const { case: state, clock, resumeStatus, plan } = run.state;
+      const next: CaseCarryOver = { state, clock, resumeStatus, ...(records ? { records } : {}), ...(plan === input.sla ? {} : { sla: plan }) };
+      return continueAsNew<typeof caseWorkflow>(input, next, options);
+    },
+  });
+  await run.settle();
+  await run.finishRecords();
+  return run.state.case;
 }
 
-function initialState(input: CaseInput): CaseState {
-  const grid = input.ladder[0];
-  if (!grid) throw ApplicationFailure.nonRetryable('a case needs a ladder starting at its grid', 'InvalidCaseInput');
-  return {
-    id: input.caseId,
-    status: 'assigned',
-    category: input.category,
-    priority: input.priority,
-    title: input.title,
-    description: input.description,
-    address: input.address,
-    location: input.location,
-    reporter: input.reporter,
-    locale: input.locale,
-    submittedBy: input.submittedBy,
-    submittedAt: input.submittedAt,
-    level: grid.level,
-    unitId: grid.unitId,
-    gridId: grid.unitId,
-    ladder: input.ladder,
-    assigneeId: input.assigneeId,
-    overdue: false,
-    escalations: 0,
-    reopens: 0,
-    timeline: [],
-  };
+function newRun(input: CaseInput): CaseRun {
+  try {
+    return openCase(input);
+  } catch (error) {
+    if (error instanceof InvalidCaseInput) throw ApplicationFailure.nonRetryable(error.message, error.name);
+    throw error;
+  }
+}
+
+function carriedRun(input: CaseInput, carried: CaseCarryOver): CaseRun {
+  return { case: carried.state, clock: carried.clock, resumeStatus: carried.resumeStatus, plan: carried.sla ?? input.sla };
 }

@@ -53,7 +53,7 @@ import { Notifier } from './notifier';
 import { carriedRecordsOf, Recorder, recordEventOf, RECORDS_SETTLE_LIMIT, snapshotOf } from './recorder';
 import { refusalFailure } from './refusal-failure';
 import { SYSTEM_REASONS } from '../domain/system-reasons';
-import { stripUndefined } from './strip-undefined';
+import { stripUndefined } from '../domain/strip-undefined';
 
 /** Continue-as-new well before Temporal's own history limits (50k events / 50 MB). */
 const DEFAULT_HISTORY_LIMIT = 5_000;

@@ -5,7 +5,7 @@
 import type { Server } from 'node:http';
 import pino from 'pino';
 import { createApp } from '../../src/api/app';
-import { initialDueAt } from '../../src/api/case-intake';
+import { firstDeadline } from '../../src/domain/case-machine';
 import { createApiClient } from '../../src/temporal/connection';
 import { freePort } from '../../src/temporal/dev-server';
 import { caseWorkflow } from '../../src/workflows/case';
@@ -197,7 +197,7 @@ describe('walking skeleton: HTTP → Temporal → SMTP', () => {
     expect(description.historyLength).toBeLessThan(400);
     const state = await latest.query(getCaseQuery);
     expect(state.timeline.filter((entry) => entry.type === 'note')).toHaveLength(200);
-    expect(state.dueAt).toBe(initialDueAt(input));
+    expect(state.dueAt).toBe(firstDeadline(input));
     await latest.terminate('test finished');
   });
 });
