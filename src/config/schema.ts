@@ -1,12 +1,21 @@
 /**
  * The shape of `config/gridflow.yaml`: the unit tree, staff, categories, SLA policy, working-day
  * calendar and integrations of one city district. Validated once at start; every bad key is named.
+ *
+ * What the domain reads of it (units, staff, the SLA, mediation and obligation policies, the
+ * calendar) is typed in src/domain, which never imports this file; {@link ConfigMatchesDomain}
+ * below fails to compile when a schema and its domain type stop describing the same shape.
  */
 import { Duration, IANAZone } from 'luxon';
 import { z } from 'zod';
 import { checkDirectoryTree, type DirectoryIssue, type DirectoryRule } from '../domain/directory-rules';
+import type { MediationPolicy } from '../domain/mediation-model';
+import type { ObligationPolicy, ObligationRule } from '../domain/obligation-model';
 import { isCalendarPeriod } from '../domain/obligation-periods';
+import type { LocalizedName, Staff, Unit } from '../domain/org-types';
+import type { SlaPolicy } from '../domain/sla-policy';
 import { LEVELS, LOCALES, PRIORITIES, ROLES } from '../domain/vocabulary';
+import type { WorkingCalendar } from '../domain/working-calendar';
 
 export { LEVELS, LOCALES, PRIORITIES, ROLES };
 
@@ -320,19 +329,38 @@ export const configSchema = z
   .superRefine((config, ctx) => checkReferences(config, ctx), { when: (payload) => listsPresent(payload.value) });
 
 export type GridflowConfig = z.infer<typeof configSchema>;
-export type Unit = z.infer<typeof unitSchema>;
-export type Staff = z.infer<typeof staffSchema>;
 export type Category = z.infer<typeof categorySchema>;
-export type SlaPolicy = z.infer<typeof slaSchema>;
 /** The calendar section after parsing: the city's local dates only, without the national schedule. */
 export type CalendarConfig = z.infer<typeof calendarSchema>;
-export type { WorkingCalendar } from '../domain/working-calendar';
 export type Integration = z.infer<typeof integrationSchema>;
-export type ObligationRule = z.infer<typeof obligationRuleSchema>;
-export type ObligationPolicy = z.infer<typeof obligationsSchema>;
-export type MediationPolicy = z.infer<typeof mediationSchema>;
 export type IntakeRateLimit = z.infer<typeof intakeRateLimitSchema>;
+// The domain's types of what this file parses, for the code that reads a parsed config.
+export type { LocalizedName, MediationPolicy, ObligationPolicy, ObligationRule, SlaPolicy, Staff, Unit, WorkingCalendar };
 export type { Level, Locale, Priority, Role } from '../domain/vocabulary';
+
+/**
+ * True when `A` and `B` are the same type, optional fields included (mutual assignability would
+ * let an optional field on one side alone through): the compiler's own identity check of the two.
+ */
+type SameShape<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+/** Compiles only for `true`. */
+type Holds<T extends true> = T;
+
+/**
+ * Compiles only while every schema parses into exactly the domain type it stands for. A field
+ * added to one side alone, or a type changed, breaks the build here instead of at run time.
+ */
+export type ConfigMatchesDomain = [
+  Holds<SameShape<z.output<typeof localizedNameSchema>, LocalizedName>>,
+  Holds<SameShape<z.output<typeof unitSchema>, Unit>>,
+  Holds<SameShape<z.output<typeof staffSchema>, Staff>>,
+  Holds<SameShape<z.output<typeof slaSchema>, SlaPolicy>>,
+  Holds<SameShape<z.output<typeof mediationSchema>, MediationPolicy>>,
+  Holds<SameShape<z.output<typeof obligationRuleSchema>, ObligationRule>>,
+  Holds<SameShape<z.output<typeof obligationsSchema>, ObligationPolicy>>,
+  // The calendar's own `version` is set when it is resolved (src/calendar/city-calendar.ts), never parsed.
+  Holds<SameShape<z.output<typeof calendarSchema>, Omit<WorkingCalendar, 'version'>>>,
+];
 
 /** The config as the cross-reference check sees it: possibly invalid elsewhere, so every field is optional. */
 interface LooseConfig {

@@ -3,7 +3,7 @@
  * grids, a secretary who is also on duty), under one sign-in. Workflow rules ask these instead of
  * the actor's single unit, so a step is allowed from any post. Pure and sandbox-safe.
  */
-import type { Actor } from './case-model';
+import type { Actor } from './actor';
 import type { Role } from './vocabulary';
 
 type StaffActor = Extract<Actor, { kind: 'staff' }>;

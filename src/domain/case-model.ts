@@ -2,11 +2,15 @@
  * What a service request (a "case") is: its input, its state, its timeline, and who acts on it.
  * Shared by the API (which builds the input), the workflow (which owns the state) and activities.
  */
-import type { LadderRung } from './org-tree';
-import type { SlaClock } from './working-calendar';
-import type { WorkingCalendar } from '../config/schema';
+import type { Actor } from './actor';
 import type { MediationInput } from './mediation-model';
-import type { Level, Locale, Priority, Role } from './vocabulary';
+import type { LadderRung } from './org-tree';
+import type { SlaPlan } from './sla-policy';
+import type { Level, Locale, Priority } from './vocabulary';
+
+// Defined below the case (an actor by every model, a plan by the SLA policy), named here as before.
+export type { Actor } from './actor';
+export type { SlaPlan } from './sla-policy';
 
 /** Lifecycle statuses. `closed` and `cancelled` are final. */
 export const CASE_STATUSES = [
@@ -24,35 +28,11 @@ export type CaseStatus = (typeof CASE_STATUSES)[number];
 /** Statuses in which the case is done and no deadline runs. */
 export const FINAL_STATUSES: readonly CaseStatus[] = ['closed', 'cancelled'];
 
-/**
- * Who did something. Residents and integrations are identified by the case, not by a person. A
- * staff member acts with their first post's role and unit; `posts` lists every post when they hold
- * more than one (absent in older histories, which therefore decide as they did).
- */
-export type Actor =
-  | { kind: 'staff'; id: string; role: Role; unitId: string; posts?: readonly { unitId: string; role: Role }[] | undefined }
-  | { kind: 'resident' }
-  | { kind: 'integration'; id: string }
-  | { kind: 'system' };
-
 /** The person who reported the case. Personal data: masked in answers to roles that need not see it. */
 export interface Reporter {
   name?: string | undefined;
   phone?: string | undefined;
   email?: string | undefined;
-}
-
-/** The SLA plan of one case, fixed at submission from the policy so the workflow needs no config. */
-export interface SlaPlan {
-  clock: SlaClock;
-  /** Clock time allowed at each level, in milliseconds. */
-  budgets: Record<Level, number>;
-  /** Fractions of a level's budget at which the assignee is warned. */
-  warnAt: number[];
-  /** How long the resident has to confirm or reopen a resolution. */
-  confirmWithinMs: number;
-  calendar: WorkingCalendar;
-  timeZone: string;
 }
 
 /** Workflow input: everything the case needs, resolved by the API at submission. */

@@ -3,12 +3,13 @@
  * Shared by the API (which builds the input from a dispute case), the mediation workflow (which
  * owns the state) and activities. Pure and sandbox-safe: workflow code imports it.
  */
-import type { GridflowConfig, WorkingCalendar } from '../config/schema';
-import type { Actor, CaseInput } from './case-model';
+import type { Actor } from './actor';
 import { postsOf } from './directory-rules';
 import type { LadderRung, OrgTree } from './org-tree';
+import type { Staff } from './org-types';
 import { isoDurationMs } from './sla-policy';
 import type { Level, Locale, Priority } from './vocabulary';
+import type { WorkingCalendar } from './working-calendar';
 
 /**
  * Stages of a mediation. It runs consent → assignment → sessions → agreement → performance and
@@ -281,8 +282,49 @@ export interface MediationState {
   timeline: MediationTimelineEntry[];
 }
 
-/** The facts of the dispute case a mediation is built from (the case workflow's input has them all). */
-export type MediationCaseFacts = Pick<CaseInput, 'caseId' | 'category' | 'priority' | 'description' | 'address' | 'ladder' | 'locale' | 'submittedBy'>;
+/**
+ * The facts of the dispute case a mediation is built from. The case workflow's input (CaseInput)
+ * has them all; written out here because the case's model imports the mediation's, not back.
+ */
+export interface MediationCaseFacts {
+  caseId: string;
+  category: string;
+  priority: Priority;
+  description: string;
+  address?: string | undefined;
+  ladder: LadderRung[];
+  locale: Locale;
+  submittedBy: Actor;
+}
+
+/** The configured mediation policy (`mediation` in the config): ISO 8601 durations and a session limit. */
+export interface MediationPolicy {
+  /** How long the parties have to consent, at each committee. */
+  consentWithin: string;
+  /** How long before a consent deadline or a session the reminder goes out. */
+  reminderLead: string;
+  /** How long a committee has to assign a mediator once every party consented. */
+  assignWithin: string;
+  /** Sessions a committee may hold before the mediation escalates (or, at the top, fails). */
+  sessionLimit: number;
+  /** How long a committee may mediate from assignment; a supervisor may extend it once. */
+  maxDuration: string;
+  /** The one extension of maxDuration. */
+  extension: string;
+  /** How long the parties have to sign an agreement once reached. */
+  signWithin: string;
+  /** Art. 33: the parties may apply for judicial confirmation within 30 days of the agreement. */
+  judicialWindow: string;
+  /** How long before the judicial window closes the parties are reminded. */
+  judicialReminderLead: string;
+}
+
+/** What a mediation plan is made from: the policy, the city's calendar and zone (a GridflowConfig has them). */
+export interface MediationSettings {
+  mediation: MediationPolicy;
+  calendar: WorkingCalendar;
+  city: { timeZone: string };
+}
 
 /**
  * The mediation id of a case: derived, so the case needs no lookup table and a retried start
@@ -295,7 +337,7 @@ export function mediationIdForCase(caseId: string, attempt = 1): string {
 }
 
 /** The mediation plan from the configured policy. */
-export function mediationPlanFor(config: GridflowConfig): MediationPlan {
+export function mediationPlanFor(config: MediationSettings): MediationPlan {
   const policy = config.mediation;
   return {
     consentWithinMs: isoDurationMs(policy.consentWithin),
@@ -320,7 +362,7 @@ export function mediationPlanFor(config: GridflowConfig): MediationPlan {
  * @throws Error if there are fewer than two parties or the case's ladder has no community.
  */
 export function mediationInputFor(
-  config: GridflowConfig,
+  config: MediationSettings & { staff: readonly Staff[] },
   dispute: MediationCaseFacts,
   parties: readonly MediationPartyInput[],
   options: { requestedBy: Actor; now: Date; attempt?: number | undefined; org?: Pick<OrgTree, 'staffWithPost'> | undefined },

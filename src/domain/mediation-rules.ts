@@ -5,7 +5,6 @@
  */
 import { actsIn, holdsRole } from './actor-posts';
 import { DateTime } from 'luxon';
-import type { WorkingCalendar } from '../config/schema';
 import type { Actor } from './case-model';
 import { conflict, forbidden, type Refusal } from './refusal';
 import {
@@ -19,7 +18,7 @@ import {
   type SessionOutcome,
 } from './mediation-model';
 import type { Role } from './vocabulary';
-import { isWorkingDay } from './working-calendar';
+import { isWorkingDay, type WorkingCalendar } from './working-calendar';
 
 export type { Refusal } from './refusal';
 

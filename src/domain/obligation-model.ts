@@ -2,12 +2,41 @@
  * Contact obligations: who must contact which unit, how often, and the record of each period.
  * Shared by the API (which builds the input), the workflow (which keeps the state) and reports.
  */
-import type { GridflowConfig } from '../config/schema';
-import { isoDurationMs } from './sla-policy';
-import type { Actor } from './case-model';
+import type { Actor } from './actor';
 import type { ObligationFacts } from './notification';
 import type { OrgTree } from './org-tree';
-import type { Level } from './vocabulary';
+import { isoDurationMs } from './sla-policy';
+import type { Level, Role } from './vocabulary';
+
+/**
+ * A configured rule that creates one obligation per (obligee, unit) pair: every staff member with
+ * `role` at `obligee.level` contacts every unit at `targetLevel` in their own subtree, `times` per `period`.
+ */
+export interface ObligationRule {
+  id: string;
+  description?: string | undefined;
+  obligee: { role: Role; level: Level };
+  targetLevel: Level;
+  /** An ISO 8601 calendar period: P7D, P2W, P1M, … */
+  period: string;
+  times: number;
+}
+
+/** The configured obligation policy (`obligations` in the config). */
+export interface ObligationPolicy {
+  /** How long before a period ends unmet the obligee is reminded (ISO 8601). */
+  reminderLead: string;
+  /** Consecutive missed periods that escalate to the next level up. */
+  missesToEscalate: number;
+  /** Obligations created at start, idempotently. */
+  rules: ObligationRule[];
+}
+
+/** What obligations are built from: the policy and the city's zone (a GridflowConfig has them). */
+export interface ObligationSettings {
+  obligations: ObligationPolicy;
+  city: { timeZone: string };
+}
 
 /** How a contact was made. */
 export const CONTACT_CHANNELS = ['visit', 'phone', 'meeting'] as const;
@@ -109,7 +138,7 @@ export function obligationIdFor(obligeeId: string, unitId: string, period: strin
  * parent unit (or the unit itself at the top), the escalation target one level further up.
  */
 export function obligationInputFor(
-  config: GridflowConfig,
+  config: ObligationSettings,
   org: OrgTree,
   spec: { obligeeId: string; unitId: string; period: string; times: number; ruleId?: string | undefined },
   now: Date,
@@ -142,7 +171,7 @@ export function obligationInputFor(
 }
 
 /** Every (obligee, unit) pair the config's rules ask for, over each post of the directory's active staff. */
-export function seededObligations(config: GridflowConfig, org: OrgTree, now: Date): ObligationInput[] {
+export function seededObligations(config: ObligationSettings, org: OrgTree, now: Date): ObligationInput[] {
   return config.obligations.rules.flatMap((rule) =>
     org.allStaff().flatMap((person) =>
       org

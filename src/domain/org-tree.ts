@@ -4,8 +4,8 @@
  * directory at a time; the live directory (src/directory/live-directory.ts) swaps in the next.
  */
 import type { FieldKey, MessageValues } from '../i18n/message';
-import type { Staff, Unit } from '../config/schema';
 import { postsOf, type Post } from './directory-rules';
+import type { Staff, Unit } from './org-types';
 import type { Level, Role } from './vocabulary';
 
 /** One rung of a case's escalation ladder: the unit that holds the case at that level. */
