@@ -2,12 +2,11 @@
  * All activities, built from their dependencies so tests can inject real or fake ones
  * (the `createActivities(deps)` pattern of temporalio/samples-typescript).
  */
-import type { GridflowConfig } from '../config/schema';
 import type { OrgTree } from '../domain/org-tree';
 import type { NotificationChannel } from '../notifications/channel';
 import { createCalendarRolloutActivities } from './calendar-rollout';
 import { createDirectoryActivities } from './directory';
-import { createNotifyActivity } from './notify';
+import { createNotifyActivity, type NotifySettings } from './notify';
 import { createRecordActivities } from './records';
 import { createRedactionActivities } from './records-redaction';
 import type { RecordsStore } from '../records/store';
@@ -16,7 +15,8 @@ import type { DirectoryForHandOver } from '../directory/hand-over-port';
 import { createHandOverActivities, type HandOverActivities } from './hand-over';
 
 export interface ActivityDeps {
-  config: GridflowConfig;
+  /** What the activities read of the config (a GridflowConfig has it): the notify activity's settings. */
+  config: NotifySettings;
   org: OrgTree;
   channel: NotificationChannel;
   publicUrl?: string | undefined;
@@ -28,6 +28,7 @@ export interface ActivityDeps {
   handOverDirectory?: DirectoryForHandOver | undefined;
 }
 
+/** Every activity the worker registers, each built from the dependencies it needs. */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createCalendarRolloutActivities(deps.records),

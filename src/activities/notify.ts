@@ -4,17 +4,24 @@
  * so a retry after a partial failure does not write to them again.
  */
 import { Context } from '@temporalio/activity';
-import type { GridflowConfig } from '../config/schema';
 import type { NotificationRequest } from '../domain/notification';
 import type { OrgTree } from '../domain/org-tree';
+import type { LocalizedName } from '../domain/org-types';
 import type { Locale } from '../domain/vocabulary';
 import { toLocale, translator } from '../i18n';
 import type { NotificationChannel } from '../notifications/channel';
 import { renderNotification } from '../notifications/render';
 import { deliveryFailuresTotal, escalationsTotal, notificationsTotal, obligationMissesTotal } from '../metrics/registry';
 
+/** What notifying reads of the city's settings: category names, its zone, and the language residents get by default. */
+export interface NotifySettings {
+  categories: readonly { id: string; name: LocalizedName }[];
+  city: { timeZone: string; defaultLocale: Locale };
+}
+
 export interface NotifyDeps {
-  config: GridflowConfig;
+  /** The city's settings (a GridflowConfig has them). */
+  config: NotifySettings;
   org: OrgTree;
   channel: NotificationChannel;
   /** Base URL of the API for links in e-mails, e.g. `https://gridflow.example.org`. */
