@@ -6,7 +6,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import jwt from 'jsonwebtoken';
-import type { GridflowConfig, Integration, Staff } from '../config/schema';
+import type { GridflowConfig, Integration } from '../config/schema';
+import type { Staff } from '../domain/org-types';
 import type { Actor } from '../domain/case-model';
 import { postsOf } from '../domain/directory-rules';
 import { OrgTree } from '../domain/org-tree';

@@ -5,7 +5,7 @@
  * result when it breaks a directory rule; a plan itself refuses only what the rules cannot see
  * (a leaver without a successor, an import that would drop a unit).
  */
-import type { Staff, Unit } from '../config/schema';
+import type { Staff, Unit } from '../domain/org-types';
 import { holdsPostIn, postsOf } from '../domain/directory-rules';
 import type { Level, Locale, Role } from '../domain/vocabulary';
 import { DirectoryNotFoundError } from './directory-errors';

@@ -9,7 +9,7 @@
  * instead of on a later statement, where a deferred transaction could fail to upgrade.
  */
 import type { Kysely, Transaction } from 'kysely';
-import type { Staff, Unit } from '../config/schema';
+import type { Staff, Unit } from '../domain/org-types';
 import { checkDirectoryTree, type DirectoryIssue } from '../domain/directory-rules';
 import type { Level, Locale, Role } from '../domain/vocabulary';
 import type { RecordsDatabase } from '../records/schema';

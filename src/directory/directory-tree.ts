@@ -3,7 +3,7 @@
  * and the difference between two of them — which is what a change writes and what its audit
  * rows say before and after. Pure.
  */
-import type { Staff, Unit } from '../config/schema';
+import type { Staff, Unit } from '../domain/org-types';
 
 /** Units and staff, each list in the directory's order (the file's, new entries after). */
 export interface DirectoryTree {

@@ -9,7 +9,7 @@
  * Without a records store the directory is the config file: readable here, not writable (409).
  */
 import { Router, type Request, type Response } from 'express';
-import type { Staff, Unit } from '../../config/schema';
+import type { Staff, Unit } from '../../domain/org-types';
 import { addStaff, addUnit, editStaff, editUnit, type ChangePlanner } from '../../directory/directory-changes';
 import type { DirectoryStore } from '../../directory/directory-store';
 import { postsOf } from '../../domain/directory-rules';

@@ -7,7 +7,7 @@
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { Router, type Request } from 'express';
-import type { Staff } from '../../config/schema';
+import type { Staff } from '../../domain/org-types';
 import type { HandOverInput, HandOverProgress } from '../../domain/hand-over';
 import type { OrgTree } from '../../domain/org-tree';
 import type { DirectoryForHandOver, DirectoryProblem } from '../../directory/hand-over-port';

@@ -4,7 +4,8 @@
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { Router, type Request } from 'express';
-import type { GridflowConfig, Staff } from '../../config/schema';
+import type { GridflowConfig } from '../../config/schema';
+import type { Staff } from '../../domain/org-types';
 import { obligationInputFor, type ObligationState } from '../../domain/obligation-model';
 import type { OrgTree } from '../../domain/org-tree';
 import type { obligationWorkflow } from '../../workflows/obligation';
