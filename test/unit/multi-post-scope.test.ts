@@ -5,7 +5,7 @@
  */
 import { actorOf } from '../../src/api/auth';
 import { ProblemError } from '../../src/api/errors';
-import { holdsPostInScope, isInScope, scopedUnit, scopeRootsOf, staffCanSeeCase } from '../../src/api/scope';
+import { holdsPostInScope, isInScope, scopedUnit, scopeRootsOf, staffCanSeeCase } from '../../src/api/access';
 import type { Staff } from '../../src/config/schema';
 import type { Actor, CaseState } from '../../src/domain/case-model';
 import { checkAction } from '../../src/domain/case-rules';

@@ -19,7 +19,7 @@ import { message } from '../../i18n/message';
 import { fieldProblem, parseOr400, problem } from '../errors';
 import { residentCaseView, staffCaseView } from '../presenters/case';
 import { caseActionSchema, caseListQuerySchema, feedbackSchema, submitCaseSchema } from '../schemas/cases';
-import { holdsPostInScope, holdsRole, postUnitsOf, scopedUnit, staffCanSeeCase } from '../scope';
+import { holdsPostInScope, integrationSubmittedCase, revealsCaseContact, scopedUnit, staffCanSeeCase } from '../access';
 import { caseMessageProblem, updateProblem } from '../temporal-errors';
 import { storedCase } from '../../records/history';
 import type { RecordsStore } from '../../records/store';
@@ -66,7 +66,7 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
     if (principal.kind === 'staff' && !staffCanSeeCase(principal.staff, state)) {
       throw problem(403, 'forbidden', message('detail.caseOutOfScope'));
     }
-    if (principal.kind === 'integration' && !(state.submittedBy.kind === 'integration' && state.submittedBy.id === principal.integration.id)) {
+    if (principal.kind === 'integration' && !integrationSubmittedCase(principal.integration.id, state)) {
       throw problem(403, 'forbidden', message('detail.caseOtherIntegration'));
     }
     return { state, principal, read };
@@ -74,10 +74,7 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
 
   function present(principal: Principal, state: CaseState) {
     if (principal.kind === 'anonymous') return residentCaseView(state);
-    // Who works the case now may need to call the resident; supervisors and integrations need not.
-    const revealContact =
-      principal.kind === 'staff' && (principal.staff.id === state.assigneeId || postUnitsOf(principal.staff).includes(state.unitId) || holdsRole(principal.staff, ['admin']));
-    return staffCaseView(state, { revealContact, calendar: { calendar: deps.config.calendar, zone: deps.config.city.timeZone } });
+    return staffCaseView(state, { revealContact: revealsCaseContact(principal, state), calendar: { calendar: deps.config.calendar, zone: deps.config.city.timeZone } });
   }
 
   /** Reads the case (enforcing scope), builds the action from it, and sends it. */

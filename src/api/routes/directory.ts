@@ -15,6 +15,7 @@ import type { DirectoryStore } from '../../directory/directory-store';
 import { postsOf } from '../../domain/directory-rules';
 import type { OrgTree } from '../../domain/org-tree';
 import { message } from '../../i18n/message';
+import { adminRootsOf, isWithinAny } from '../access';
 import { requireStaff } from '../auth';
 import { directoryProblem, etagOf } from '../directory-problem';
 import { fieldProblem, parseOr400, problem } from '../errors';
@@ -51,14 +52,12 @@ export function directoryRoutes(deps: DirectoryRouteDeps): Router {
   /** The admin asking and the roots of what they administer; 403 for anyone else. */
   function requireAdmin(req: Request): { admin: Staff; roots: string[] } {
     const admin = requireStaff(req);
-    const roots = postsOf(admin)
-      .filter((post) => post.role === 'admin')
-      .map((post) => post.unit);
+    const roots = adminRootsOf(admin);
     if (roots.length === 0) throw problem(403, 'forbidden', message('detail.directory.adminsOnly'));
     return { admin, roots };
   }
 
-  const unitInScope = (roots: readonly string[], unitId: string) => roots.some((root) => org.isWithin(unitId, root));
+  const unitInScope = (roots: readonly string[], unitId: string) => isWithinAny(org, roots, unitId);
   const requireUnitInScope = (roots: readonly string[], unitId: string) => {
     if (org.unit(unitId) && !unitInScope(roots, unitId)) throw problem(403, 'forbidden', message('detail.directory.unitOutOfScope', { unit: unitId }));
   };
@@ -207,7 +206,7 @@ export function directoryRoutes(deps: DirectoryRouteDeps): Router {
     const people = org
       .allPeople()
       .filter((person) => query.active === 'all' || (person.active !== false) === (query.active === 'true'))
-      .filter((person) => postsOf(person).some((post) => within.some((root) => org.isWithin(post.unit, root))))
+      .filter((person) => postsOf(person).some((post) => isWithinAny(org, within, post.unit)))
       .filter((person) => needle === undefined || [person.id, person.name, person.email].some((text) => text.toLowerCase().includes(needle)));
     res.json({ version: org.version, staff: people.map((person) => staffView(person, index)) });
   });

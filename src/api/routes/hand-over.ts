@@ -15,12 +15,12 @@ import { message } from '../../i18n/message';
 import { isExecutionGone } from '../../records/after-retention';
 import type { handOverWorkflow } from '../../workflows/hand-over';
 import { getHandOverQuery, HAND_OVER_WORKFLOW_TYPE, handOverWorkflowId } from '../../workflows/hand-over-definitions';
+import { holdsPostInScope, holdsRole, isInScope } from '../access';
 import { actorOf, requireStaff } from '../auth';
 import { refusalProblem } from '../directory-problem';
 import { fieldProblem, parseOr400, problem, ProblemError } from '../errors';
 import { LIVE_QUERY_DEADLINE_MS, liveStateGapOf } from '../live-state';
 import { deactivateStaffSchema, handOverIdParam, staffIdParam } from '../schemas/hand-over';
-import { holdsPostInScope, holdsRole, isInScope } from '../scope';
 
 export interface HandOverRoutesDeps {
   org: OrgTree;

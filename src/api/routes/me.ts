@@ -9,7 +9,7 @@ import type { GridflowConfig } from '../../config/schema';
 import type { OrgTree } from '../../domain/org-tree';
 import { postsOf } from '../../domain/directory-rules';
 import { requireStaff } from '../auth';
-import { scopeRootsOf } from '../scope';
+import { scopeRootsOf, unitsInScope } from '../access';
 import { requestLocale } from '../locale';
 
 /** A name in the caller's language, falling back to Chinese. */
@@ -26,7 +26,7 @@ export function meRoutes(deps: { config: GridflowConfig; org: OrgTree }): Router
     const locale = requestLocale(req);
     const scopes = scopeRootsOf(staff, org);
     const scope = scopes[0]!;
-    const units = org.allUnits().filter((unit) => scopes.some((root) => org.isWithin(unit.id, root)));
+    const units = unitsInScope(staff, org);
     const inScope = new Set(units.map((unit) => unit.id));
     res.json({
       staff: { id: staff.id, name: staff.name, role: staff.role, unit: staff.unit, posts: postsOf(staff), locale: staff.locale },

@@ -12,7 +12,8 @@ import type { OrgTree } from '../../domain/org-tree';
 import { postsOf } from '../../domain/directory-rules';
 import type { mediationWorkflow } from '../../workflows/mediation';
 import { getMediationQuery, mediationActionUpdate, mediationWorkflowId } from '../../workflows/mediation-definitions';
-import { actorOf, requireCaller, type Principal } from '../auth';
+import { canSeeMediation, revealsMediationContact, type Caller } from '../access';
+import { actorOf, requireCaller } from '../auth';
 import { message } from '../../i18n/message';
 import { fieldProblem, parseOr400, problem, type ProblemError } from '../errors';
 import { mediationView } from '../presenters/mediation';
@@ -20,7 +21,6 @@ import { mediationActionSchema, mediationIdParam, type MediationActionBody } fro
 import { messageProblem, updateProblem } from '../temporal-errors';
 import type { Logger } from 'pino';
 import { liveStateNote, liveStateUnavailable, readLiveState, type LiveRead } from '../live-state';
-import { holdsRole, postUnitsOf } from '../scope';
 import { storedMediation } from '../../records/history';
 import type { RecordsStore } from '../../records/store';
 
@@ -35,27 +35,10 @@ export interface MediationRoutesDeps {
   logger?: Logger | undefined;
 }
 
-type Caller = Exclude<Principal, { kind: 'anonymous' }>;
-
 /** Mediation messages (queries and updates) as HTTP problems: 404, 409 (closed or refused step), 403. */
 export function mediationMessageProblem(error: unknown): ProblemError {
   return messageProblem(error, 'mediation');
 }
-
-/** Staff of a committee on the ladder, the assigned mediator, an admin, or the parties' integration. */
-function canSee(caller: Caller, state: MediationState): boolean {
-  if (caller.kind === 'integration') return state.partyIntegrationId === caller.integration.id;
-  const { staff } = caller;
-  const units = postUnitsOf(staff);
-  return holdsRole(staff, ['admin']) || state.mediatorId === staff.id || state.ladder.some((rung) => units.includes(rung.unitId));
-}
-
-/** Parties' phones in full for whoever may need to call them: the mediator, supervisors, admins, the integration. */
-function revealsContact(caller: Caller, state: MediationState): boolean {
-  if (caller.kind === 'integration') return true;
-  return holdsRole(caller.staff, ['admin', 'supervisor']) || caller.staff.id === state.mediatorId;
-}
-
 
 export function mediationRoutes(deps: MediationRoutesDeps): Router {
   const { client, org } = deps;
@@ -76,7 +59,7 @@ export function mediationRoutes(deps: MediationRoutesDeps): Router {
       logger: deps.logger,
     });
     const { state } = read;
-    if (!canSee(caller, state)) throw problem(403, 'forbidden', message('detail.mediationOutOfScope'));
+    if (!canSeeMediation(caller, state)) throw problem(403, 'forbidden', message('detail.mediationOutOfScope'));
     return { caller, id, state, read };
   }
 
@@ -114,7 +97,7 @@ export function mediationRoutes(deps: MediationRoutesDeps): Router {
 
   router.get('/mediations/:id', async (req, res) => {
     const { caller, state, read } = await readMediation(req);
-    res.json({ ...mediationView(state, { revealContact: revealsContact(caller, state) }), ...liveStateNote(read) });
+    res.json({ ...mediationView(state, { revealContact: revealsMediationContact(caller, state) }), ...liveStateNote(read) });
   });
 
   router.post('/mediations/:id/actions', async (req, res) => {
@@ -128,7 +111,7 @@ export function mediationRoutes(deps: MediationRoutesDeps): Router {
     } catch (error) {
       throw await updateProblem(error, handle(id), 'mediation');
     }
-    res.json(mediationView(after, { revealContact: revealsContact(caller, after) }));
+    res.json(mediationView(after, { revealContact: revealsMediationContact(caller, after) }));
   });
 
   return router;

@@ -22,7 +22,7 @@ import {
   obligationIdParam,
   obligationListQuerySchema,
 } from '../schemas/obligations';
-import { holdsPostInScope, holdsRole, isInScope, scopedUnit } from '../scope';
+import { holdsPostInScope, isInScope, isSupervisor, scopedUnit, staffCanSeeObligation } from '../access';
 import { messageProblem, updateProblem } from '../temporal-errors';
 import type { Logger } from 'pino';
 import { liveStateNote, liveStateUnavailable, readLiveState, type LiveRead } from '../live-state';
@@ -39,8 +39,6 @@ export interface ObligationRoutesDeps {
   records?: RecordsStore | undefined;
   logger?: Logger | undefined;
 }
-
-const isSupervisor = (staff: Staff) => holdsRole(staff, ['supervisor', 'admin']);
 
 export function obligationRoutes(deps: ObligationRoutesDeps): Router {
   const { client, config, org } = deps;
@@ -62,7 +60,7 @@ export function obligationRoutes(deps: ObligationRoutesDeps): Router {
       logger: deps.logger,
     });
     const { state } = read;
-    if (state.obligeeId !== staff.id && !isInScope(staff, org, state.unitId) && !isInScope(staff, org, state.obligeeUnitId)) {
+    if (!staffCanSeeObligation(staff, org, state)) {
       throw problem(403, 'forbidden', message('detail.obligationOutOfScope'));
     }
     return { staff, id, state, read };

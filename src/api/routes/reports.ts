@@ -15,7 +15,7 @@ import type { RecordsStore } from '../../records/store';
 import { requireStaff } from '../auth';
 import { parseOr400 } from '../errors';
 import { reportQuerySchema } from '../schemas/reports';
-import { scopedUnit } from '../scope';
+import { scopedUnit } from '../access';
 
 export interface ReportRoutesDeps {
   config: GridflowConfig;

@@ -15,7 +15,7 @@ import type { RecordsStore } from '../../records/store';
 import { listCases } from '../case-visibility';
 import { parseOr400 } from '../errors';
 import { overdueQuerySchema, summaryQuerySchema } from '../schemas/supervision';
-import { scopedUnit } from '../scope';
+import { scopedUnit } from '../access';
 
 /** The most cases one summary reads; a larger subtree is reported as truncated. */
 export const SUMMARY_CASE_LIMIT = 20_000;
