@@ -29,7 +29,7 @@ import {
   type SlaPlan,
   type TimelineEntry,
 } from './case-model';
-import type { CommonEffect, Transition } from './machine';
+import { InvalidEntityInput, type CommonEffect, type Transition } from './machine';
 import type { MediationInput } from './mediation-model';
 import type { NotificationRequest, NotificationTemplate } from './notification';
 import type { SearchIndex } from './search-index';
@@ -160,7 +160,7 @@ export function firstDeadline(input: CaseInput): string {
 }
 
 /** Input a case cannot start from; the workflow turns it into a non-retryable failure. */
-export class InvalidCaseInput extends Error {
+export class InvalidCaseInput extends InvalidEntityInput {
   override readonly name = 'InvalidCaseInput';
 }
 

@@ -26,3 +26,9 @@ export type CommonEffect<Entry, Request> =
 export function earliest(timers: readonly { atMs: number }[]): number | undefined {
   return timers.length > 0 ? Math.min(...timers.map((timer) => timer.atMs)) : undefined;
 }
+
+/**
+ * Input a machine cannot start from (a ladder without its first rung, too few parties). The
+ * workflow turns it into a non-retryable failure: retrying the same input cannot help.
+ */
+export class InvalidEntityInput extends Error {}

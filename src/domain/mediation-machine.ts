@@ -18,7 +18,7 @@
  */
 import { current, isDraft, produce, type Draft } from 'immer';
 import type { Actor, MediationProgress, TimelineEntry } from './case-model';
-import type { CommonEffect, Transition } from './machine';
+import { InvalidEntityInput, type CommonEffect, type Transition } from './machine';
 import {
   isFinalStage,
   MIN_PARTIES,
@@ -80,7 +80,7 @@ export type MediationEffect =
   | { type: 'report'; progress: MediationProgress };
 
 /** Input a mediation cannot start from; the workflow turns it into a non-retryable failure. */
-export class InvalidMediationInput extends Error {
+export class InvalidMediationInput extends InvalidEntityInput {
   override readonly name = 'InvalidMediationInput';
 }
 

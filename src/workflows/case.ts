@@ -8,7 +8,6 @@
  * (SlaPlan), all I/O goes through activities, and time is the workflow clock.
  */
 import {
-  ApplicationFailure,
   ParentClosePolicy,
   continueAsNew,
   patched,
@@ -21,7 +20,6 @@ import type { Activities } from '../activities';
 import {
   caseStep,
   caseTimers,
-  InvalidCaseInput,
   isFinalCase,
   openCase,
   tryCaseCalendar,
@@ -39,7 +37,7 @@ import type { LevelClock } from '../domain/sla-clock';
 import type { RecordEvent } from '../records/events';
 import { calendarToTake, calendarUpdateSignal, type CalendarUpdate } from './calendar-definitions';
 import { CASE_CONFLICT, CASE_FORBIDDEN, caseActionUpdate, getCaseQuery, mediationProgressSignal } from './definitions';
-import { DEFAULT_HISTORY_LIMIT, EntityRun } from './entity-run';
+import { DEFAULT_HISTORY_LIMIT, EntityRun, openOrFail } from './entity-run';
 import { mediationWorkflow } from './mediation';
 import { carriedRecordsOf, recordEventOf, snapshotOf } from './recorder';
 import { refusalFailure } from './refusal-failure';
@@ -104,7 +102,7 @@ export async function caseWorkflow(input: CaseInput, carried?: CaseCarryOver, op
   // Cases started before this rule read the clock after the directory look-up; they keep doing so
   // on replay (see RUNG_STARTS_AT_DEADLINE).
   const policy: CasePolicy = { rungStartsAtDeadline: patched(RUNG_STARTS_AT_DEADLINE) };
-  const start = carried ? carriedRun(input, carried) : newRun(input);
+  const start = carried ? carriedRun(input, carried) : openOrFail(() => openCase(input));
 
   const run = new EntityRun<CaseRun, CaseEvent, CaseEffect, TimelineEntry>({
     kind: 'case',
@@ -191,18 +189,8 @@ export async function caseWorkflow(input: CaseInput, carried?: CaseCarryOver, op
       return continueAsNew<typeof caseWorkflow>(input, next, options);
     },
   });
-  await run.settle();
-  await run.finishRecords();
+  await run.complete();
   return run.state.case;
-}
-
-function newRun(input: CaseInput): CaseRun {
-  try {
-    return openCase(input);
-  } catch (error) {
-    if (error instanceof InvalidCaseInput) throw ApplicationFailure.nonRetryable(error.message, error.name);
-    throw error;
-  }
 }
 
 function carriedRun(input: CaseInput, carried: CaseCarryOver): CaseRun {

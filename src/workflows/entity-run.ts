@@ -9,8 +9,8 @@
  * records are fired without awaiting them (an SMTP or store outage never holds up a deadline), and
  * time is the workflow clock.
  */
-import { allHandlersFinished, condition, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { CommonEffect, Step } from '../domain/machine';
+import { ApplicationFailure, allHandlersFinished, condition, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { InvalidEntityInput, type CommonEffect, type Step } from '../domain/machine';
 import type { NotificationRequest } from '../domain/notification';
 import type { RecordEvent, RecordKind } from '../records/events';
 import { searchAttributesOf } from '../temporal/search-attributes';
@@ -19,6 +19,16 @@ import { Recorder, RECORDS_SETTLE_LIMIT } from './recorder';
 
 /** Continue-as-new well before Temporal's own history limits (50k events / 50 MB). */
 export const DEFAULT_HISTORY_LIMIT = 5_000;
+
+/** The machine's opening state; input it cannot start from fails the workflow for good. */
+export function openOrFail<State>(open: () => State): State {
+  try {
+    return open();
+  } catch (error) {
+    if (error instanceof InvalidEntityInput) throw ApplicationFailure.nonRetryable(error.message, error.name);
+    throw error;
+  }
+}
 
 /** How an entity run is wired to its machine. */
 export interface EntityRunSetup<State, Event, Effect, Entry> {
@@ -151,7 +161,13 @@ export class EntityRun<State, Event, Effect extends { type: string }, Entry = ne
     return this.recorder.unconfirmed();
   }
 
-  /** Before completing: every event written to the store. */
+  /** Before completing: every handler finished, every delivery landed, every event written. */
+  async complete(): Promise<void> {
+    await this.settle();
+    await this.finishRecords();
+  }
+
+  /** Every event written to the store (after {@link settle}, before completing). */
   async finishRecords(): Promise<void> {
     await this.recorder?.drain();
   }

@@ -8,11 +8,10 @@
  * parent case, and sleeps until the stage's next timer. Runs as a child of its dispute case or on
  * its own. Deterministic: the policy arrives in the input (MediationPlan), time is the workflow clock.
  */
-import { ApplicationFailure, continueAsNew, getExternalWorkflowHandle, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, getExternalWorkflowHandle, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { MediationProgress } from '../domain/case-model';
 import { earliest } from '../domain/machine';
 import {
-  InvalidMediationInput,
   isFinalMediation,
   liveFiredTimers,
   mediationStep,
@@ -27,7 +26,7 @@ import { checkMediationAction, legalPeriodEnd, type MediationActionRequest } fro
 import type { RecordEvent } from '../records/events';
 import { calendarToTake, calendarUpdateSignal, type CalendarUpdate } from './calendar-definitions';
 import { mediationProgressSignal } from './definitions';
-import { DEFAULT_HISTORY_LIMIT, EntityRun } from './entity-run';
+import { DEFAULT_HISTORY_LIMIT, EntityRun, openOrFail } from './entity-run';
 import { getMediationQuery, MEDIATION_CONFLICT, MEDIATION_FORBIDDEN, mediationActionUpdate } from './mediation-definitions';
 import { carriedRecordsOf, recordEventOf, snapshotOf } from './recorder';
 import { refusalFailure } from './refusal-failure';
@@ -61,7 +60,7 @@ export async function mediationWorkflow(input: MediationInput, carried?: Mediati
   const recording = patched('records-store');
   const parent = workflowInfo().parent;
   const start: MediationRun = {
-    mediation: carried?.state ?? newMediation(input),
+    mediation: carried?.state ?? openOrFail(() => openMediation(input)),
     fired: carried?.firedTimers ?? [],
     reported: carried?.reported,
     plan: carried?.plan ?? input.plan,
@@ -144,16 +143,6 @@ export async function mediationWorkflow(input: MediationInput, carried?: Mediati
       return continueAsNew<typeof mediationWorkflow>(input, next, options);
     },
   });
-  await run.settle();
-  await run.finishRecords();
+  await run.complete();
   return mediation();
-}
-
-function newMediation(input: MediationInput): MediationState {
-  try {
-    return openMediation(input);
-  } catch (error) {
-    if (error instanceof InvalidMediationInput) throw ApplicationFailure.nonRetryable(error.message, error.name);
-    throw error;
-  }
 }
