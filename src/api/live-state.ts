@@ -7,12 +7,21 @@
  * Retry-After, since a step taken on a state nobody can see could not be checked or recorded.
  */
 import { QueryNotRegisteredError, type Client } from '@temporalio/client';
+import type { QueryDefinition } from '@temporalio/common';
 import type { Logger } from 'pino';
+import type { CaseState } from '../domain/case-model';
+import type { MediationState } from '../domain/mediation-model';
+import type { ObligationState } from '../domain/obligation-model';
 import { message } from '../i18n/message';
 import { liveStateUnavailableTotal } from '../metrics/registry';
 import { isExecutionGone } from '../records/after-retention';
+import { storedCase, storedMediation, storedObligation } from '../records/history';
+import type { RecordsStore } from '../records/store';
+import { caseWorkflowId, getCaseQuery } from '../workflows/definitions';
+import { getMediationQuery, mediationWorkflowId } from '../workflows/mediation-definitions';
+import { getObligationQuery } from '../workflows/obligation-definitions';
 import { isTemporalUnavailable, ProblemError } from './errors';
-import type { Resource } from './temporal-errors';
+import { messageProblem, type Resource } from './temporal-errors';
 
 /**
  * How long a read waits for a worker to answer a query. A healthy worker answers in milliseconds;
@@ -54,7 +63,7 @@ function errorText(error: unknown): string {
   return parts.join(' | ');
 }
 
-export interface LiveReadOptions<T> {
+interface LiveReadOptions<T> {
   client: Client;
   what: Resource;
   workflowId: string;
@@ -72,7 +81,7 @@ export interface LiveReadOptions<T> {
  * live by definition, nothing more will happen to it) or cannot show it now (flagged not live).
  * Without a stored copy, an unavailable live state is a 503 with Retry-After, never a 500.
  */
-export async function readLiveState<T>(options: LiveReadOptions<T>): Promise<LiveRead<T>> {
+async function readLiveState<T>(options: LiveReadOptions<T>): Promise<LiveRead<T>> {
   try {
     return { state: await options.client.withDeadline(Date.now() + LIVE_QUERY_DEADLINE_MS, options.query), live: true };
   } catch (error) {
@@ -96,6 +105,54 @@ export async function readLiveState<T>(options: LiveReadOptions<T>): Promise<Liv
     // Temporal itself down (server_unavailable) keeps its own answer: "the workflow service cannot be reached".
     throw gap === 'server_unavailable' ? options.otherwise(error) : liveStateUnavailable(options.what, error);
   }
+}
+
+/** The state each read route answers with, by kind. */
+export interface StateOf {
+  case: CaseState;
+  mediation: MediationState;
+  obligation: ObligationState;
+}
+
+/** Where one kind's state is read: its workflow id for an id, the query that answers it, the store's copy. */
+interface StateSource<T> {
+  workflowId: (id: string) => string;
+  query: QueryDefinition<T>;
+  stored: (store: RecordsStore, id: string) => Promise<T | undefined>;
+}
+
+const SOURCES: { [K in keyof StateOf]: StateSource<StateOf[K]> } = {
+  case: { workflowId: caseWorkflowId, query: getCaseQuery, stored: storedCase },
+  mediation: { workflowId: mediationWorkflowId, query: getMediationQuery, stored: storedMediation },
+  // An obligation's id is its workflow id (obligationIdFor).
+  obligation: { workflowId: (id) => id, query: getObligationQuery, stored: storedObligation },
+};
+
+/** What {@link readState} reads through: Temporal, the records store when there is one, the log. */
+export interface StateReadDeps {
+  client: Client;
+  records?: RecordsStore | undefined;
+  logger?: Logger | undefined;
+}
+
+/**
+ * The state of the case, mediation or obligation `id` for a read route: the workflow's query, else
+ * the records store's copy (see {@link readLiveState}); any other failure is the kind's problem
+ * (404 naming it, 409 closed, 503 when Temporal cannot be reached). Access is the route's to judge.
+ */
+export function readState<K extends keyof StateOf>(deps: StateReadDeps, what: K, id: string): Promise<LiveRead<StateOf[K]>> {
+  const source: StateSource<StateOf[K]> = SOURCES[what];
+  const workflowId = source.workflowId(id);
+  const records = deps.records;
+  return readLiveState({
+    client: deps.client,
+    what,
+    workflowId,
+    query: () => deps.client.workflow.getHandle(workflowId).query(source.query),
+    stored: records && (() => source.stored(records, id)),
+    otherwise: (error) => messageProblem(error, what),
+    logger: deps.logger,
+  });
 }
 
 /** 503 with Retry-After: the step cannot be taken while the live state is unavailable. */

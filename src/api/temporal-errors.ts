@@ -59,8 +59,3 @@ export async function updateProblem(error: unknown, handle: WorkflowHandle, what
   }
   return answer;
 }
-
-/** Case messages. */
-export function caseMessageProblem(error: unknown): ProblemError {
-  return messageProblem(error, 'case');
-}

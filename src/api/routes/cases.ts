@@ -20,11 +20,10 @@ import { fieldProblem, parseOr400, problem } from '../errors';
 import { residentCaseView, staffCaseView } from '../presenters/case';
 import { caseActionSchema, caseListQuerySchema, feedbackSchema, submitCaseSchema } from '../schemas/cases';
 import { holdsPostInScope, integrationSubmittedCase, revealsCaseContact, scopedUnit, staffCanSeeCase } from '../access';
-import { caseMessageProblem, updateProblem } from '../temporal-errors';
-import { storedCase } from '../../records/history';
+import { updateProblem } from '../temporal-errors';
 import type { RecordsStore } from '../../records/store';
 import type { Logger } from 'pino';
-import { liveStateNote, liveStateUnavailable, readLiveState, type LiveRead } from '../live-state';
+import { liveStateNote, liveStateUnavailable, readState, type LiveRead } from '../live-state';
 
 export interface CaseRoutesDeps {
   config: GridflowConfig;
@@ -52,16 +51,7 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
       if (token === undefined) throw problem(401, 'unauthorized', message('detail.caseTokenMissing'));
       if (!isValidCaseToken(deps.authSecret, id, token)) throw problem(403, 'forbidden', message('detail.caseTokenMismatch'));
     }
-    const records = deps.records;
-    const read = await readLiveState({
-      client,
-      what: 'case',
-      workflowId: caseWorkflowId(id),
-      query: () => client.workflow.getHandle(caseWorkflowId(id)).query(getCaseQuery),
-      stored: records && (() => storedCase(records, id)),
-      otherwise: caseMessageProblem,
-      logger: deps.logger,
-    });
+    const read = await readState(deps, 'case', id);
     const { state } = read;
     if (principal.kind === 'staff' && !staffCanSeeCase(principal.staff, state)) {
       throw problem(403, 'forbidden', message('detail.caseOutOfScope'));

@@ -11,17 +11,16 @@ import type { MediationAction } from '../../domain/mediation-rules';
 import type { OrgTree } from '../../domain/org-tree';
 import { postsOf } from '../../domain/directory-rules';
 import type { mediationWorkflow } from '../../workflows/mediation';
-import { getMediationQuery, mediationActionUpdate, mediationWorkflowId } from '../../workflows/mediation-definitions';
+import { mediationActionUpdate, mediationWorkflowId } from '../../workflows/mediation-definitions';
 import { canSeeMediation, revealsMediationContact, type Caller } from '../access';
 import { actorOf, requireCaller } from '../auth';
 import { message } from '../../i18n/message';
-import { fieldProblem, parseOr400, problem, type ProblemError } from '../errors';
+import { fieldProblem, parseOr400, problem } from '../errors';
 import { mediationView } from '../presenters/mediation';
 import { mediationActionSchema, mediationIdParam, type MediationActionBody } from '../schemas/mediations';
-import { messageProblem, updateProblem } from '../temporal-errors';
+import { updateProblem } from '../temporal-errors';
 import type { Logger } from 'pino';
-import { liveStateNote, liveStateUnavailable, readLiveState, type LiveRead } from '../live-state';
-import { storedMediation } from '../../records/history';
+import { liveStateNote, liveStateUnavailable, readState, type LiveRead } from '../live-state';
 import type { RecordsStore } from '../../records/store';
 
 export interface MediationRoutesDeps {
@@ -35,11 +34,6 @@ export interface MediationRoutesDeps {
   logger?: Logger | undefined;
 }
 
-/** Mediation messages (queries and updates) as HTTP problems: 404, 409 (closed or refused step), 403. */
-export function mediationMessageProblem(error: unknown): ProblemError {
-  return messageProblem(error, 'mediation');
-}
-
 export function mediationRoutes(deps: MediationRoutesDeps): Router {
   const { client, org } = deps;
   const router = Router();
@@ -48,16 +42,7 @@ export function mediationRoutes(deps: MediationRoutesDeps): Router {
   async function readMediation(req: Request): Promise<{ caller: Caller; id: string; state: MediationState; read: LiveRead<MediationState> }> {
     const caller = requireCaller(req);
     const id = parseOr400(mediationIdParam, req.params.id, 'params.id');
-    const records = deps.records;
-    const read = await readLiveState({
-      client,
-      what: 'mediation',
-      workflowId: mediationWorkflowId(id),
-      query: () => handle(id).query(getMediationQuery),
-      stored: records && (() => storedMediation(records, id)),
-      otherwise: mediationMessageProblem,
-      logger: deps.logger,
-    });
+    const read = await readState(deps, 'mediation', id);
     const { state } = read;
     if (!canSeeMediation(caller, state)) throw problem(403, 'forbidden', message('detail.mediationOutOfScope'));
     return { caller, id, state, read };

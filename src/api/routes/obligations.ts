@@ -9,7 +9,7 @@ import type { Staff } from '../../domain/org-types';
 import { obligationInputFor, type ObligationState } from '../../domain/obligation-model';
 import type { OrgTree } from '../../domain/org-tree';
 import type { obligationWorkflow } from '../../workflows/obligation';
-import { changeObligeeUpdate, endObligationUpdate, getObligationQuery, logContactUpdate, OBLIGATION_WORKFLOW_TYPE } from '../../workflows/obligation-definitions';
+import { changeObligeeUpdate, endObligationUpdate, logContactUpdate, OBLIGATION_WORKFLOW_TYPE } from '../../workflows/obligation-definitions';
 import { actorOf, requireStaff } from '../auth';
 import { message } from '../../i18n/message';
 import { fieldProblem, parseOr400, problem } from '../errors';
@@ -23,10 +23,9 @@ import {
   obligationListQuerySchema,
 } from '../schemas/obligations';
 import { holdsPostInScope, isInScope, isSupervisor, scopedUnit, staffCanSeeObligation } from '../access';
-import { messageProblem, updateProblem } from '../temporal-errors';
+import { updateProblem } from '../temporal-errors';
 import type { Logger } from 'pino';
-import { liveStateNote, liveStateUnavailable, readLiveState, type LiveRead } from '../live-state';
-import { storedObligation } from '../../records/history';
+import { liveStateNote, liveStateUnavailable, readState, type LiveRead } from '../live-state';
 import type { RecordsStore } from '../../records/store';
 
 export interface ObligationRoutesDeps {
@@ -49,16 +48,7 @@ export function obligationRoutes(deps: ObligationRoutesDeps): Router {
   async function readObligation(req: Request): Promise<{ staff: Staff; id: string; state: ObligationState; read: LiveRead<ObligationState> }> {
     const staff = requireStaff(req);
     const id = parseOr400(obligationIdParam, req.params.id, 'params.id');
-    const records = deps.records;
-    const read = await readLiveState({
-      client,
-      what: 'obligation',
-      workflowId: id,
-      query: () => handle(id).query(getObligationQuery),
-      stored: records && (() => storedObligation(records, id)),
-      otherwise: (error) => messageProblem(error, 'obligation'),
-      logger: deps.logger,
-    });
+    const read = await readState(deps, 'obligation', id);
     const { state } = read;
     if (!staffCanSeeObligation(staff, org, state)) {
       throw problem(403, 'forbidden', message('detail.obligationOutOfScope'));
