@@ -7,10 +7,11 @@ import { status } from '@grpc/grpc-js';
 import { isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { message, type FieldKey, type Message, type MessageValues } from '../i18n/message';
 import { cityTimeZone, requestLocale } from './locale';
 import { problemDocument, type FieldProblem } from './problem-document';
+import { resourceOfWorkflowId } from './resources';
 
 export const PROBLEM_KINDS = {
   bad_request: 400,
@@ -96,7 +97,10 @@ export function isTemporalUnavailable(error: unknown): boolean {
 /** Maps anything thrown in a route to a ProblemError. */
 export function toProblem(error: unknown): ProblemError {
   if (error instanceof ProblemError) return error;
-  if (error instanceof WorkflowNotFoundError) return problem(404, 'not_found', message('detail.noSuch', { what: 'case' }));
+  if (error instanceof WorkflowNotFoundError) {
+    // Routes name what they read themselves (messageProblem); what reaches here is named by its id.
+    return problem(404, 'not_found', message('detail.noSuch', { what: resourceOfWorkflowId(error.workflowId) ?? 'workflow' }));
+  }
   if (isTemporalUnavailable(error)) {
     return new ProblemError(503, 'unavailable', message('detail.temporalUnavailable'), undefined, {
       'Retry-After': RETRY_AFTER_SECONDS,

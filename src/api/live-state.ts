@@ -21,7 +21,8 @@ import { caseWorkflowId, getCaseQuery } from '../workflows/definitions';
 import { getMediationQuery, mediationWorkflowId } from '../workflows/mediation-definitions';
 import { getObligationQuery } from '../workflows/obligation-definitions';
 import { isTemporalUnavailable, ProblemError } from './errors';
-import { messageProblem, type Resource } from './temporal-errors';
+import type { Resource } from './resources';
+import { messageProblem } from './temporal-errors';
 
 /**
  * How long a read waits for a worker to answer a query. A healthy worker answers in milliseconds;

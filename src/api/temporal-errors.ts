@@ -9,9 +9,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { hasMessage } from '../i18n';
 import { message, type Message, type MessageValues, type RefusalKey } from '../i18n/message';
 import { problem, toProblem, type ProblemError } from './errors';
-
-/** The workflows' resources, named in 404/409 details. */
-export type Resource = 'case' | 'mediation' | 'obligation';
+import type { Resource } from './resources';
 
 /**
  * A workflow's refusal as a catalog message: its message is the key, its first detail the values

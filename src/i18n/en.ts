@@ -127,7 +127,7 @@ export const en: Catalog = {
     withdraw: 'record a withdrawal',
     note: 'add a note',
   },
-  resource: { case: 'case', mediation: 'mediation', obligation: 'obligation', handOver: 'hand-over' },
+  resource: { case: 'case', mediation: 'mediation', obligation: 'obligation', handOver: 'hand-over', workflow: 'workflow' },
   /** Why a workflow refused a step (409 or 403): keys the domain rules return. */
   refusal: {
     caseFinal: 'The case is $t(status.{{status}}); no further action is possible',

@@ -128,7 +128,7 @@ export const zhCN = {
     withdraw: '登记撤回',
     note: '添加备注',
   },
-  resource: { case: '工单', mediation: '纠纷调解', obligation: '联系任务', handOver: '工作交接' },
+  resource: { case: '工单', mediation: '纠纷调解', obligation: '联系任务', handOver: '工作交接', workflow: '工作流' },
   /** Why a workflow refused a step (409 or 403): keys the domain rules return. */
   refusal: {
     caseFinal: '工单已处于“$t(status.{{status}})”状态，不能再办理',

@@ -16,7 +16,16 @@ import {
   toProblem,
   validationProblem,
 } from '../../src/api/errors';
+import { caseIdForIdempotencyKey, newCaseId } from '../../src/api/case-intake';
 import { problemDocument } from '../../src/api/problem-document';
+import { resourceOfWorkflowId } from '../../src/api/resources';
+import { mediationIdForCase } from '../../src/domain/mediation-model';
+import { obligationIdFor } from '../../src/domain/obligation-model';
+import { REDACTION_SCHEDULE_ID } from '../../src/records/redaction-schedule';
+import { calendarRolloutWorkflowId } from '../../src/workflows/calendar-definitions';
+import { caseWorkflowId } from '../../src/workflows/definitions';
+import { handOverWorkflowId } from '../../src/workflows/hand-over-definitions';
+import { mediationWorkflowId } from '../../src/workflows/mediation-definitions';
 import { message } from '../../src/i18n/message';
 
 /** An error shaped like the ones @grpc/grpc-js rejects with. */
@@ -36,6 +45,19 @@ describe('toProblem', () => {
   it('answers 404 for a workflow that does not exist', () => {
     const p = toProblem(new WorkflowNotFoundError('workflow not found', 'case-x', undefined));
     expect([p.status, p.kind]).toEqual([404, 'not_found']);
+  });
+
+  it.each([
+    ['c-abcdefgh23456789', 'case', 'No such case'],
+    ['m-abcdefgh23456789', 'mediation', 'No such mediation'],
+    ['o-g-worker-g-p7d', 'obligation', 'No such obligation'],
+    ['hand-over-g-worker', 'handOver', 'No such hand-over'],
+    ['calendar-rollout-abc123', 'workflow', 'No such workflow'],
+  ])('names what was missing by its workflow id (%s: %s)', (workflowId, what, english) => {
+    const p = toProblem(new WorkflowNotFoundError('workflow not found', workflowId, undefined));
+    expect(p).toMatchObject({ status: 404, detail: { key: 'detail.noSuch', values: { what } } });
+    expect(problemDocument(p, 'en', 'UTC').detail).toBe(english);
+    expect(problemDocument(p, 'zh-CN', 'UTC').detail).toMatch(/不存在$/);
   });
 
   it('answers 400 naming the body for JSON the body parser could not read', () => {
@@ -116,6 +138,21 @@ describe('toProblem', () => {
       p = toProblem(thrown);
     }).not.toThrow();
     expect(p?.status).toBe(500);
+  });
+});
+
+describe('resourceOfWorkflowId', () => {
+  it('knows the workflow id of each kind the API names, as each is made', () => {
+    expect(resourceOfWorkflowId(caseWorkflowId(newCaseId()))).toBe('case');
+    expect(resourceOfWorkflowId(caseWorkflowId(caseIdForIdempotencyKey('staff:g-worker', 'call-1')))).toBe('case');
+    expect(resourceOfWorkflowId(mediationWorkflowId(mediationIdForCase(newCaseId(), 2)))).toBe('mediation');
+    expect(resourceOfWorkflowId(obligationIdFor('g-worker', 'g', 'P7D'))).toBe('obligation');
+    expect(resourceOfWorkflowId(handOverWorkflowId('c-sec'))).toBe('handOver');
+  });
+
+  it('names no resource for the workflows the API does not expose', () => {
+    expect(resourceOfWorkflowId(calendarRolloutWorkflowId('abc123'))).toBeUndefined();
+    expect(resourceOfWorkflowId(REDACTION_SCHEDULE_ID)).toBeUndefined();
   });
 });
 
