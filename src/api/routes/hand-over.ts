@@ -18,8 +18,8 @@ import { getHandOverQuery, HAND_OVER_WORKFLOW_TYPE, handOverWorkflowId } from '.
 import { holdsPostInScope, holdsRole, isInScope } from '../access';
 import { actorOf, requireStaff } from '../auth';
 import { refusalProblem } from '../directory-problem';
-import { fieldProblem, parseOr400, problem, ProblemError } from '../errors';
-import { LIVE_QUERY_DEADLINE_MS, liveStateGapOf } from '../live-state';
+import { fieldProblem, parseOr400, problem } from '../errors';
+import { LIVE_QUERY_DEADLINE_MS, liveStateGapOf, liveStateUnavailable } from '../live-state';
 import { deactivateStaffSchema, handOverIdParam, staffIdParam } from '../schemas/hand-over';
 
 export interface HandOverRoutesDeps {
@@ -32,9 +32,6 @@ export interface HandOverRoutesDeps {
    */
   directory?: DirectoryForHandOver | undefined;
 }
-
-/** Seconds before retrying a read no worker answered. */
-const RETRY_AFTER_SECONDS = '10';
 
 /** A directory problem naming the request field: the leaver is the path's, the rest the body's. */
 function inRequest(found: DirectoryProblem): DirectoryProblem {
@@ -105,9 +102,7 @@ export function handOverRoutes(deps: HandOverRoutesDeps): Router {
     } catch (error) {
       if (isExecutionGone(error)) throw problem(404, 'not_found', message('detail.noSuch', { what: 'handOver' }));
       const gap = liveStateGapOf(error);
-      if (gap && gap !== 'server_unavailable') {
-        throw new ProblemError(503, 'unavailable', message('detail.liveStateUnavailable', { what: 'handOver' }), undefined, { 'Retry-After': RETRY_AFTER_SECONDS }, { cause: error });
-      }
+      if (gap && gap !== 'server_unavailable') throw liveStateUnavailable('handOver', error);
       throw error;
     }
     const leaver = org.person(progress.leaverId);
