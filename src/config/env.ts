@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { Duration } from 'luxon';
 import { z } from 'zod';
-import { CHANNEL_NAMES } from '../notifications/channels';
+import { CHANNEL_NAMES } from '../notifications/channel';
 import { ConfigError, describeIssues } from './load';
 
 /** The names Express's `trust proxy` (proxy-addr) knows for address ranges. */

@@ -3,6 +3,13 @@
  * channels: they ask the notify activity, which renders the text and hands it to the channel.
  */
 
+/**
+ * Channels this build can deliver through, as `NOTIFICATION_CHANNEL` names them. Here rather than
+ * beside the channels themselves, so that checking the environment loads no transport (nodemailer).
+ */
+export const CHANNEL_NAMES = ['mail'] as const;
+export type ChannelName = (typeof CHANNEL_NAMES)[number];
+
 /** A rendered message for one recipient. */
 export interface OutgoingMessage {
   /** Globally unique and stable across retries, e.g. `<case-1.3.case_assigned.wang-fang@gridflow>`. */
