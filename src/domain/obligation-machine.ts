@@ -14,8 +14,18 @@ import type { CommonEffect, Transition } from './machine';
 import { currentPeriodMet, obligationFactsOf, PERIOD_RECORDS_KEPT, type ContactChannel, type ObligationInput, type ObligationState } from './obligation-model';
 import { nextPeriod, periodContaining, type ObligationPeriod } from './obligation-periods';
 import type { NotificationRequest, NotificationTemplate } from './notification';
-import type { RecordEvent } from '../records/events';
 import type { SearchIndex } from './search-index';
+
+/**
+ * One event of an obligation for the records store (contacts, staff changes, period results, the
+ * end): numbered across periods, since an obligation has no timeline of its own to number them.
+ */
+export interface ObligationEntry {
+  seq: number;
+  type: string;
+  at: string;
+  data: Record<string, unknown>;
+}
 
 /** Everything an obligation's machine decides on in one run (one period). */
 export interface ObligationRun {
@@ -41,7 +51,7 @@ export type ObligationEvent =
   | { type: 'period_over' };
 
 /** What the workflow shell carries out, in this order. */
-export type ObligationEffect = CommonEffect<RecordEvent, NotificationRequest>;
+export type ObligationEffect = CommonEffect<ObligationEntry, NotificationRequest>;
 
 /** A fresh obligation, its first period the one containing `nowMs`. */
 export function openObligation(input: ObligationInput, nowMs: number): ObligationState {

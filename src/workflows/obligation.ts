@@ -15,6 +15,7 @@ import {
   openObligation,
   periodRunning,
   type ObligationEffect,
+  type ObligationEntry,
   type ObligationEvent,
   type ObligationRun,
 } from '../domain/obligation-machine';
@@ -68,7 +69,7 @@ export async function obligationWorkflow(
   const recording = patched('records-store');
   const carry: ObligationCarryOver | undefined = carried === undefined || 'state' in carried ? carried : { state: carried, records: legacyRecords };
 
-  const run = new EntityRun<ObligationRun, ObligationEvent, ObligationEffect, RecordEvent>({
+  const run = new EntityRun<ObligationRun, ObligationEvent, ObligationEffect, ObligationEntry>({
     kind: 'obligation',
     state: { obligation: carry?.state ?? openObligation(input, Date.now()), recordSeq: carry?.records?.seq ?? 0, notices: 0 },
     step: (state, event, nowMs) => obligationStep(state, event, nowMs, input),
