@@ -12,8 +12,7 @@ import { caseIndexOf, openCase } from '../domain/case-machine';
 import type { CaseInput } from '../domain/case-model';
 import { startingSearchAttributes } from '../temporal/search-attributes';
 import type { caseWorkflow } from '../workflows/case';
-import { caseWorkflowId } from '../workflows/definitions';
-import { CASE_WORKFLOW_TYPE } from './case-visibility';
+import { CASE_WORKFLOW_TYPE, caseWorkflowId } from '../workflows/definitions';
 
 /**
  * What a case was at submission and never changes: kept in the memo so that listings read it

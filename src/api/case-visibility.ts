@@ -9,9 +9,6 @@ import type { CaseStatus } from '../domain/case-model';
 import { ASSIGNEE, CATEGORY, DUE_AT, LEVEL, OVERDUE, PRIORITY, STATUS, UNIT, UNITS } from '../temporal/search-attributes';
 import { CASE_WORKFLOW_TYPE } from '../workflows/definitions';
 
-/** Re-exported for case-submission.ts; new code imports it from the workflow's definitions. */
-export { CASE_WORKFLOW_TYPE };
-
 /** Filters of a case listing; ids are validated by the routes, so they are safe to quote. */
 export interface CaseFilter {
   unit: string;

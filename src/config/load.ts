@@ -3,7 +3,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { PROJECT_ROOT } from '../project-root';
 import { type ConfigProblem, describeConfigIssues } from './config-errors';
 import { ConfigSource } from './config-source';

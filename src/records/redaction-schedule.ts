@@ -4,6 +4,7 @@
  * period and task queue instead of failing or being duplicated.
  */
 import { ScheduleAlreadyRunning, type Client } from '@temporalio/client';
+import { RECORDS_REDACTION_WORKFLOW_TYPE } from '../workflows/records-redaction-definitions';
 
 /** One schedule per namespace. */
 export const REDACTION_SCHEDULE_ID = 'gridflow-records-redaction';
@@ -18,7 +19,7 @@ export interface RedactionScheduleOptions {
 function actionOf(options: RedactionScheduleOptions) {
   return {
     type: 'startWorkflow' as const,
-    workflowType: 'recordsRedactionWorkflow',
+    workflowType: RECORDS_REDACTION_WORKFLOW_TYPE,
     workflowId: REDACTION_SCHEDULE_ID,
     taskQueue: options.taskQueue,
     args: [{ redactAfter: options.redactAfter }],
