@@ -13,8 +13,8 @@
 import { parseArgs } from 'node:util';
 import { Duration } from 'luxon';
 import type { CaseState } from '../src/domain/case-model';
-import { getCaseQuery } from '../src/workflows/definitions';
-import { caseWorkflowId } from '../src/workflows/definitions';
+import { getCaseQuery } from '../src/workflows/case-definitions';
+import { caseWorkflowId } from '../src/workflows/case-definitions';
 import { startBenchStack } from './lib/stack';
 import { percentile, runConcurrently } from './lib/stats';
 

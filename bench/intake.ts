@@ -17,7 +17,7 @@ import { caseIndexOf, openCase } from '../src/domain/case-machine';
 import { startingSearchAttributes } from '../src/temporal/search-attributes';
 import type { SubmitCaseBody } from '../src/api/schemas/cases';
 import { OrgTree } from '../src/domain/org-tree';
-import { caseWorkflowId } from '../src/workflows/definitions';
+import { caseWorkflowId } from '../src/workflows/case-definitions';
 import { startBenchStack, TASK_QUEUE } from './lib/stack';
 import { row, runConcurrently, type RunResult } from './lib/stats';
 

@@ -21,7 +21,7 @@ import { DirectoryRefusalError } from '../directory/directory-refusal';
 import { isExecutionGone } from '../records/after-retention';
 import { openWorkOf, type OpenWorkPage, type OpenWorkRequest } from '../records/open-work';
 import type { RecordsStore } from '../records/store';
-import { caseActionUpdate, getCaseQuery } from '../workflows/definitions';
+import { caseActionUpdate, getCaseQuery } from '../workflows/case-definitions';
 import { DIRECTORY_REFUSAL } from '../workflows/hand-over-definitions';
 import { getMediationQuery, mediationActionUpdate } from '../workflows/mediation-definitions';
 import { changeObligeeUpdate, getObligationQuery } from '../workflows/obligation-definitions';

@@ -12,7 +12,7 @@ import { caseIndexOf, openCase } from '../domain/case-machine';
 import type { CaseInput } from '../domain/case-model';
 import { startingSearchAttributes } from '../temporal/search-attributes';
 import type { caseWorkflow } from '../workflows/case';
-import { CASE_WORKFLOW_TYPE, caseWorkflowId } from '../workflows/definitions';
+import { CASE_WORKFLOW_TYPE, caseWorkflowId } from '../workflows/case-definitions';
 
 /**
  * What a case was at submission and never changes: kept in the memo so that listings read it

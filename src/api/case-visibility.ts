@@ -7,7 +7,7 @@ import type { CaseSummary } from '../domain/supervision';
 import type { Level, Priority } from '../domain/vocabulary';
 import type { CaseStatus } from '../domain/case-model';
 import { ASSIGNEE, CATEGORY, DUE_AT, LEVEL, OVERDUE, PRIORITY, STATUS, UNIT, UNITS } from '../temporal/search-attributes';
-import { CASE_WORKFLOW_TYPE } from '../workflows/definitions';
+import { CASE_WORKFLOW_TYPE } from '../workflows/case-definitions';
 
 /** Filters of a case listing; ids are validated by the routes, so they are safe to quote. */
 export interface CaseFilter {

@@ -17,7 +17,7 @@ import { liveStateUnavailableTotal } from '../metrics/registry';
 import { isExecutionGone } from '../records/after-retention';
 import { storedCase, storedMediation, storedObligation } from '../records/history';
 import type { RecordsStore } from '../records/store';
-import { caseWorkflowId, getCaseQuery } from '../workflows/definitions';
+import { caseWorkflowId, getCaseQuery } from '../workflows/case-definitions';
 import { getMediationQuery, mediationWorkflowId } from '../workflows/mediation-definitions';
 import { getObligationQuery } from '../workflows/obligation-definitions';
 import { isTemporalUnavailable, ProblemError } from './errors';

@@ -6,7 +6,7 @@
 import type { Client } from '@temporalio/client';
 import { Counter, Gauge } from 'prom-client';
 import { LEVELS } from '../domain/vocabulary';
-import { CASE_WORKFLOW_TYPE } from '../workflows/definitions';
+import { CASE_WORKFLOW_TYPE } from '../workflows/case-definitions';
 import { LEVEL, OVERDUE, STATUS, DUE_AT } from '../temporal/search-attributes';
 import { metricsRegistry } from './registry';
 

@@ -9,7 +9,7 @@
 import type { Client } from '@temporalio/client';
 import type { CaseState } from '../domain/case-model';
 import type { MediationState } from '../domain/mediation-model';
-import { getCaseQuery } from '../workflows/definitions';
+import { getCaseQuery } from '../workflows/case-definitions';
 import { getMediationQuery } from '../workflows/mediation-definitions';
 import type { OpenWork } from './drift';
 import type { RecordBatch } from './events';

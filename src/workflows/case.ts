@@ -36,7 +36,7 @@ import type { MediationInput } from '../domain/mediation-model';
 import type { LevelClock } from '../domain/sla-clock';
 import type { RecordEvent } from '../records/events';
 import { calendarToTake, calendarUpdateSignal, type CalendarUpdate } from './calendar-definitions';
-import { CASE_CONFLICT, CASE_FORBIDDEN, caseActionUpdate, getCaseQuery, mediationProgressSignal } from './definitions';
+import { CASE_CONFLICT, CASE_FORBIDDEN, caseActionUpdate, getCaseQuery, mediationProgressSignal } from './case-definitions';
 import { DEFAULT_HISTORY_LIMIT, EntityRun, openOrFail } from './entity-run';
 import { mediationWorkflow } from './mediation';
 import { carriedRecordsOf, recordEventOf, snapshotOf } from './recorder';

@@ -25,7 +25,7 @@ import type { MediationInput, MediationPlan, MediationState, MediationTimelineEn
 import { checkMediationAction, legalPeriodEnd, type MediationActionRequest } from '../domain/mediation-rules';
 import type { RecordEvent } from '../records/events';
 import { calendarToTake, calendarUpdateSignal, type CalendarUpdate } from './calendar-definitions';
-import { mediationProgressSignal } from './definitions';
+import { mediationProgressSignal } from './case-definitions';
 import { DEFAULT_HISTORY_LIMIT, EntityRun, openOrFail } from './entity-run';
 import { getMediationQuery, MEDIATION_CONFLICT, MEDIATION_FORBIDDEN, mediationActionUpdate } from './mediation-definitions';
 import { carriedRecordsOf, recordEventOf, snapshotOf } from './recorder';

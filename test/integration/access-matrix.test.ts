@@ -7,7 +7,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { caseWorkflowId, getCaseQuery } from '../../src/workflows/definitions';
+import { caseWorkflowId, getCaseQuery } from '../../src/workflows/case-definitions';
 import { demoConfig } from '../helpers/fixtures';
 import { http, startStack, type Stack } from '../helpers/stack';
 

@@ -18,7 +18,7 @@ import { metricsRegistry } from '../../src/metrics/registry';
 import { storedCase } from '../../src/records/history';
 import { temporalCliPath } from '../../src/temporal/binaries';
 import { sweepHistories } from '../../src/temporal/determinism-sweep';
-import { caseWorkflowId } from '../../src/workflows/definitions';
+import { caseWorkflowId } from '../../src/workflows/case-definitions';
 import { demoConfig, demoOrg } from '../helpers/fixtures';
 import { http, startStack, waitFor, type Stack } from '../helpers/stack';
 import { bundleWorkflows } from '../helpers/temporal';

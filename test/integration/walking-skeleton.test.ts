@@ -9,7 +9,7 @@ import { firstDeadline } from '../../src/domain/case-machine';
 import { createApiClient } from '../../src/temporal/connection';
 import { freePort } from '../../src/temporal/dev-server';
 import { caseWorkflow } from '../../src/workflows/case';
-import { caseActionUpdate, getCaseQuery } from '../../src/workflows/definitions';
+import { caseActionUpdate, getCaseQuery } from '../../src/workflows/case-definitions';
 import { caseInputFor, demoConfig, demoOrg } from '../helpers/fixtures';
 import { http, startStack, waitFor, type Stack } from '../helpers/stack';
 

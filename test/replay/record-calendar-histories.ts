@@ -15,7 +15,7 @@ import type { CaseState } from '../../src/domain/case-model';
 import { caseWorkflow } from '../../src/workflows/case';
 import { calendarUpdateSignal } from '../../src/workflows/calendar-definitions';
 import { calendarRolloutWorkflow } from '../../src/workflows/calendar-rollout';
-import { caseActionUpdate, getCaseQuery } from '../../src/workflows/definitions';
+import { caseActionUpdate, getCaseQuery } from '../../src/workflows/case-definitions';
 import { caseInputFor, tinyCityConfig } from '../helpers/fixtures';
 import { startStack } from '../helpers/stack';
 

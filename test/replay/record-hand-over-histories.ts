@@ -21,7 +21,7 @@ import { openWorkOf } from '../../src/records/open-work';
 import { openRecordsStore } from '../../src/records/store';
 import { writeBatch } from '../../src/records/writer';
 import { caseWorkflow } from '../../src/workflows/case';
-import { caseActionUpdate } from '../../src/workflows/definitions';
+import { caseActionUpdate } from '../../src/workflows/case-definitions';
 import { handOverWorkflow } from '../../src/workflows/hand-over';
 import { obligationWorkflow } from '../../src/workflows/obligation';
 import { caseInputFor, demoConfig } from '../helpers/fixtures';

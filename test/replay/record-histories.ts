@@ -12,7 +12,7 @@ import { temporalCliPath } from '../../src/temporal/binaries';
 import type { CaseState } from '../../src/domain/case-model';
 import type { CaseAction } from '../../src/domain/case-rules';
 import { caseWorkflow } from '../../src/workflows/case';
-import { caseActionUpdate, getCaseQuery } from '../../src/workflows/definitions';
+import { caseActionUpdate, getCaseQuery } from '../../src/workflows/case-definitions';
 import { caseInputFor, tinyCityConfig } from '../helpers/fixtures';
 import { startStack } from '../helpers/stack';
 

@@ -23,7 +23,7 @@ import { mediationIdForCase } from '../../src/domain/mediation-model';
 import { obligationIdFor } from '../../src/domain/obligation-model';
 import { REDACTION_SCHEDULE_ID } from '../../src/records/redaction-schedule';
 import { calendarRolloutWorkflowId } from '../../src/workflows/calendar-definitions';
-import { caseWorkflowId } from '../../src/workflows/definitions';
+import { caseWorkflowId } from '../../src/workflows/case-definitions';
 import { handOverWorkflowId } from '../../src/workflows/hand-over-definitions';
 import { mediationWorkflowId } from '../../src/workflows/mediation-definitions';
 import { message } from '../../src/i18n/message';

@@ -11,7 +11,7 @@ import type { CaseInput, CaseState, SlaPlan } from '../../src/domain/case-model'
 import { caseWorkflow } from '../../src/workflows/case';
 import { calendarUpdateSignal } from '../../src/workflows/calendar-definitions';
 import { calendarRolloutWorkflow } from '../../src/workflows/calendar-rollout';
-import { caseActionUpdate, getCaseQuery } from '../../src/workflows/definitions';
+import { caseActionUpdate, getCaseQuery } from '../../src/workflows/case-definitions';
 import { calendarThrough2026, calendarWithTest2027 } from '../fixtures/calendar-2027';
 import { caseInputFor, demoOrg, demoGrid } from '../helpers/fixtures';
 import { memoryRecordActivities } from '../helpers/records';

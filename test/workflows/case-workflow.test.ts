@@ -13,7 +13,7 @@ import type { ActionRequest, CaseAction } from '../../src/domain/case-rules';
 import type { NotificationRequest } from '../../src/domain/notification';
 import { addClockTime } from '../../src/domain/working-calendar';
 import { caseWorkflow } from '../../src/workflows/case';
-import { CASE_CONFLICT, CASE_FORBIDDEN, caseActionUpdate, getCaseQuery } from '../../src/workflows/definitions';
+import { CASE_CONFLICT, CASE_FORBIDDEN, caseActionUpdate, getCaseQuery } from '../../src/workflows/case-definitions';
 import { caseInputFor, demoOrg, demoGrid } from '../helpers/fixtures';
 import { memoryRecordActivities } from '../helpers/records';
 import { eventually } from '../helpers/eventually';

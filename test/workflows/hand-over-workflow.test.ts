@@ -24,7 +24,7 @@ import { openWorkOf } from '../../src/records/open-work';
 import { openRecordsStore, type RecordsStore } from '../../src/records/store';
 import { writeBatch } from '../../src/records/writer';
 import { caseWorkflow } from '../../src/workflows/case';
-import { caseActionUpdate, getCaseQuery } from '../../src/workflows/definitions';
+import { caseActionUpdate, getCaseQuery } from '../../src/workflows/case-definitions';
 import { handOverWorkflow, type HandOverWorkflowOptions } from '../../src/workflows/hand-over';
 import { getHandOverQuery } from '../../src/workflows/hand-over-definitions';
 import { mediationWorkflow } from '../../src/workflows/mediation';

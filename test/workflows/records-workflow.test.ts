@@ -14,7 +14,7 @@ import { periodContaining } from '../../src/domain/obligation-periods';
 import type { RecordBatch } from '../../src/records/events';
 import type { RecordsStore } from '../../src/records/store';
 import { caseWorkflow } from '../../src/workflows/case';
-import { caseActionUpdate, getCaseQuery } from '../../src/workflows/definitions';
+import { caseActionUpdate, getCaseQuery } from '../../src/workflows/case-definitions';
 import { obligationWorkflow } from '../../src/workflows/obligation';
 import { getObligationQuery, logContactUpdate } from '../../src/workflows/obligation-definitions';
 import { eventually } from '../helpers/eventually';

@@ -13,7 +13,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { DateTime } from 'luxon';
 import { CASE_STATUSES } from '../../domain/case-model';
 import { CATEGORY, STATUS } from '../../temporal/search-attributes';
-import { CASE_WORKFLOW_TYPE, caseWorkflowId, getCaseQuery } from '../../workflows/definitions';
+import { CASE_WORKFLOW_TYPE, caseWorkflowId, getCaseQuery } from '../../workflows/case-definitions';
 import { caseFactsFromMemo } from '../case-submission';
 import { caseQuery } from '../case-visibility';
 import { open311Status, snapshotOfClosedExecution, snapshotOfState, type RequestSnapshot } from './requests';

@@ -11,7 +11,7 @@ import type { Locale } from '../../domain/vocabulary';
 import { toLocale, translator } from '../../i18n';
 import { formatLocalTime } from '../../notifications/render';
 import { DUE_AT, UNIT } from '../../temporal/search-attributes';
-import { caseWorkflowId } from '../../workflows/definitions';
+import { caseWorkflowId } from '../../workflows/case-definitions';
 import { actorOf, type Principal } from '../auth';
 import { buildCaseInput, callerKey, caseIdForIdempotencyKey } from '../case-intake';
 import { caseFactsFromMemo, idempotencyKeySchema, startOrReplayCase, type CaseFacts } from '../case-submission';

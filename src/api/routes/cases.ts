@@ -11,7 +11,7 @@ import { mediationInputFor } from '../../domain/mediation-model';
 import type { OrgTree } from '../../domain/org-tree';
 import { toLocale } from '../../i18n';
 import { listCases } from '../case-visibility';
-import { caseActionUpdate, caseWorkflowId, getCaseQuery } from '../../workflows/definitions';
+import { caseActionUpdate, caseWorkflowId, getCaseQuery } from '../../workflows/case-definitions';
 import { actorOf, caseTokenFor, isValidCaseToken, requireCaller, requireStaff, type Principal } from '../auth';
 import { buildCaseInput, callerKey, caseIdForIdempotencyKey, newCaseId } from '../case-intake';
 import { idempotencyKeySchema, requestHashOf, startOrReplayCase } from '../case-submission';
