@@ -6,9 +6,28 @@ import tseslint from 'typescript-eslint';
 
 /** Modules that do I/O or are not deterministic: never allowed in workflow code. */
 const workflowForbidden = [
-  'fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'dns', 'tls', 'worker_threads',
-  'express', 'nodemailer', 'zod', 'yaml', 'pino', 'jsonwebtoken', 'smtp-server', '@temporalio/client',
-  '@temporalio/worker', '@temporalio/activity', '@temporalio/testing',
+  'fs',
+  'path',
+  'os',
+  'child_process',
+  'net',
+  'http',
+  'https',
+  'crypto',
+  'dns',
+  'tls',
+  'worker_threads',
+  'express',
+  'nodemailer',
+  'zod',
+  'yaml',
+  'pino',
+  'jsonwebtoken',
+  'smtp-server',
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/activity',
+  '@temporalio/testing',
 ].flatMap((name) => (/^[a-z_]+$/.test(name) && !name.includes('-') ? [name, `node:${name}`] : [name]));
 
 /**
@@ -99,7 +118,10 @@ export default tseslint.config(
       ...tseslint.configs.disableTypeChecked.languageOptions,
       sourceType: 'module',
       globals: Object.fromEntries(
-        ['window', 'document', 'location', 'navigator', 'sessionStorage', 'fetch', 'Intl', 'URLSearchParams', 'FormData', 'Node', 'HTMLElement'].map((name) => [name, 'readonly']),
+        ['window', 'document', 'location', 'navigator', 'sessionStorage', 'fetch', 'Intl', 'URLSearchParams', 'FormData', 'Node', 'HTMLElement'].map((name) => [
+          name,
+          'readonly',
+        ]),
       ),
     },
   },

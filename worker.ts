@@ -41,7 +41,10 @@ async function run(): Promise<void> {
   });
   // The activities' counters (notifications, escalations, e-mail failures) live in this process.
   const metricsServer = env.WORKER_METRICS_PORT
-    ? express().use(metricsRoutes({ token: env.METRICS_TOKEN, sdkMetricsAddress, calendar })).use(errorHandler(logger)).listen(env.WORKER_METRICS_PORT, env.HOST)
+    ? express()
+        .use(metricsRoutes({ token: env.METRICS_TOKEN, sdkMetricsAddress, calendar }))
+        .use(errorHandler(logger))
+        .listen(env.WORKER_METRICS_PORT, env.HOST)
     : undefined;
   const stop = () => {
     metricsServer?.close();

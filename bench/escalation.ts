@@ -19,7 +19,14 @@ import { startBenchStack } from './lib/stack';
 import { percentile, runConcurrently } from './lib/stats';
 
 const { values: args } = parseArgs({
-  options: { cases: { type: 'string', default: '1000' }, budget: { type: 'string', default: 'PT3M' }, concurrency: { type: 'string', default: '32' }, cache: { type: 'string', default: '' }, explain: { type: 'boolean', default: false }, spread: { type: 'string', default: '55' } },
+  options: {
+    cases: { type: 'string', default: '1000' },
+    budget: { type: 'string', default: 'PT3M' },
+    concurrency: { type: 'string', default: '32' },
+    cache: { type: 'string', default: '' },
+    explain: { type: 'boolean', default: false },
+    spread: { type: 'string', default: '55' },
+  },
 });
 const CASES = Number(args.cases);
 const BUDGET_MS = Duration.fromISO(args.budget).as('milliseconds');
@@ -44,7 +51,13 @@ async function main(): Promise<void> {
     const response = await fetch(`${stack.baseUrl}/api/v1/cases`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': stack.apiKey },
-      body: JSON.stringify({ category: 'road_repair', priority: 'urgent', description: `第${index}号：井盖缺失`, gridId: grids[index % grids.length]!.id, reporter: { name: '居民' } }),
+      body: JSON.stringify({
+        category: 'road_repair',
+        priority: 'urgent',
+        description: `第${index}号：井盖缺失`,
+        gridId: grids[index % grids.length]!.id,
+        reporter: { name: '居民' },
+      }),
     });
     if (response.status !== 201) throw new Error(`${response.status} ${await response.text()}`);
     const body = (await response.json()) as { id: string; dueAt: string };
@@ -96,14 +109,22 @@ async function main(): Promise<void> {
       const due = dueById.get(id)!;
       const history = await stack.client.workflow.getHandle(caseWorkflowId(id)).fetchHistory();
       const lines = (history.events ?? [])
-        .map((event) => ({ type: String(event.eventType ?? '').replace('EVENT_TYPE_', ''), at: Number(event.eventTime?.seconds ?? 0) * 1000 + Math.floor((event.eventTime?.nanos ?? 0) / 1e6) }))
+        .map((event) => ({
+          type: String(event.eventType ?? '').replace('EVENT_TYPE_', ''),
+          at: Number(event.eventTime?.seconds ?? 0) * 1000 + Math.floor((event.eventTime?.nanos ?? 0) / 1e6),
+        }))
         .filter((event) => event.at >= due - 1_000)
         .map((event) => `${event.type}@${event.at - due}`);
       console.log(`${id}: ${lines.join(' ')}`);
     }
   }
   const metrics = await (await fetch(`${stack.baseUrl}/metrics`)).text();
-  console.log(metrics.split('\n').filter((l) => /^gridflow_nodejs_heap_size_(used|total)_bytes|^gridflow_process_resident/.test(l)).join('\n'));
+  console.log(
+    metrics
+      .split('\n')
+      .filter((l) => /^gridflow_nodejs_heap_size_(used|total)_bytes|^gridflow_process_resident/.test(l))
+      .join('\n'),
+  );
   await stack.stop();
 }
 

@@ -106,8 +106,12 @@ async function main(): Promise<void> {
   const h = total(http);
   const f = total(floor);
   console.log('');
-  console.log(`HTTP intake  ${h.perSecond.toFixed(1)} cases/s over ${h.count} (errors ${h.errors}); p50 ${median(http.map((r) => r.p50))} ms, p99 ${median(http.map((r) => r.p99))} ms (median of rounds)`);
-  console.log(`raw start    ${f.perSecond.toFixed(1)} starts/s over ${f.count} (errors ${f.errors}); p50 ${median(floor.map((r) => r.p50))} ms, p99 ${median(floor.map((r) => r.p99))} ms`);
+  console.log(
+    `HTTP intake  ${h.perSecond.toFixed(1)} cases/s over ${h.count} (errors ${h.errors}); p50 ${median(http.map((r) => r.p50))} ms, p99 ${median(http.map((r) => r.p99))} ms (median of rounds)`,
+  );
+  console.log(
+    `raw start    ${f.perSecond.toFixed(1)} starts/s over ${f.count} (errors ${f.errors}); p50 ${median(floor.map((r) => r.p50))} ms, p99 ${median(floor.map((r) => r.p99))} ms`,
+  );
   console.log(`ratio        ${(h.perSecond / f.perSecond).toFixed(2)} of raw throughput (target ≥ 0.80, zero errors)`);
   console.log(`gridflow RSS ${(stack.rssBytes() / 2 ** 20).toFixed(0)} MiB after ${h.count + f.count} cases`);
   await stack.stop();

@@ -53,7 +53,11 @@ async function main(): Promise<void> {
   await worker.runUntil(async () => {
     const t0 = await env.currentTimeMs();
     const input = obligationInputFor(config, org, { obligeeId: obligee.id, unitId: grid.id, period: 'P7D', times: 1 }, new Date(t0));
-    const started = await env.client.workflow.start(obligationWorkflow, { args: [input, undefined, { searchAttributes: false }], workflowId: input.obligationId, taskQueue: 'bench-obligation' });
+    const started = await env.client.workflow.start(obligationWorkflow, {
+      args: [input, undefined, { searchAttributes: false }],
+      workflowId: input.obligationId,
+      taskQueue: 'bench-obligation',
+    });
     const handle = env.client.workflow.getHandle<typeof obligationWorkflow>(started.workflowId);
     await env.sleep(periodContaining(t0, 'P7D', config.city.timeZone).endMs - t0 + 3 * 24 * HOUR);
     const lengths: number[] = [];
@@ -61,14 +65,20 @@ async function main(): Promise<void> {
       // Every fifth week goes unmet: misses, reminders and an escalation are in the history too.
       if (week % 5 !== 0) {
         const now = await env.currentTimeMs();
-        await handle.executeUpdate(logContactUpdate, { args: [{ at: new Date(now - HOUR).toISOString(), channel: 'visit', actor: { kind: 'staff', id: obligee.id, role: obligee.role, unitId: obligee.unit } }] });
+        await handle.executeUpdate(logContactUpdate, {
+          args: [
+            { at: new Date(now - HOUR).toISOString(), channel: 'visit', actor: { kind: 'staff', id: obligee.id, role: obligee.role, unitId: obligee.unit } },
+          ],
+        });
       }
       lengths.push((await handle.describe()).historyLength);
       await env.sleep(WEEK);
     }
     const state = await handle.query(getObligationQuery);
     console.log(`${WEEKS} weekly periods in ${((Date.now() - wall) / 1000).toFixed(1)} s of wall time; met ${state.totals.met}, missed ${state.totals.missed}`);
-    console.log(`history of the current run: week 1 ${lengths[0]} events, week ${Math.ceil(WEEKS / 2)} ${lengths[Math.ceil(WEEKS / 2) - 1]}, week ${WEEKS} ${lengths.at(-1)}, max ${Math.max(...lengths)}`);
+    console.log(
+      `history of the current run: week 1 ${lengths[0]} events, week ${Math.ceil(WEEKS / 2)} ${lengths[Math.ceil(WEEKS / 2) - 1]}, week ${WEEKS} ${lengths.at(-1)}, max ${Math.max(...lengths)}`,
+    );
     await handle.executeUpdate('endObligation', { args: [{ reason: 'bench', actor: { kind: 'system' } }] }).catch(() => undefined);
   });
   await records.close();

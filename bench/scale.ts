@@ -66,7 +66,12 @@ async function main(): Promise<void> {
     const response = await fetch(`${stack.baseUrl}/api/v1/cases`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': stack.apiKey },
-      body: JSON.stringify({ category: 'road_repair', description: `第${index}号：路面坑洼`, gridId: grids[index % grids.length]!.id, reporter: { name: '居民' } }),
+      body: JSON.stringify({
+        category: 'road_repair',
+        description: `第${index}号：路面坑洼`,
+        gridId: grids[index % grids.length]!.id,
+        reporter: { name: '居民' },
+      }),
     });
     if (response.status !== 201) throw new Error(`${response.status} ${await response.text()}`);
   });

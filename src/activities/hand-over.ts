@@ -69,7 +69,11 @@ async function readState<T>(read: () => Promise<T>): Promise<T | undefined> {
   }
 }
 
-const skipped = (reason: Extract<HandOverOutcome, { status: 'skipped' }>['reason'], extra: { to?: string; detail?: string } = {}): HandOverOutcome => ({ status: 'skipped', reason, ...extra });
+const skipped = (reason: Extract<HandOverOutcome, { status: 'skipped' }>['reason'], extra: { to?: string; detail?: string } = {}): HandOverOutcome => ({
+  status: 'skipped',
+  reason,
+  ...extra,
+});
 
 export function createHandOverActivities(deps: HandOverActivityDeps) {
   const { org } = deps;
@@ -86,7 +90,12 @@ export function createHandOverActivities(deps: HandOverActivityDeps) {
    * Reads, decides, takes the step; if the workflow refuses it, reads again: a refusal because the
    * item changed meanwhile (closed, handed over) is that outcome, any other is `refused`.
    */
-  async function attempt<S>(read: () => Promise<S>, decide: (state: S) => HandOverOutcome | undefined, act: (state: S) => Promise<S>, after: (state: S) => HandOverItemResult): Promise<HandOverItemResult> {
+  async function attempt<S>(
+    read: () => Promise<S>,
+    decide: (state: S) => HandOverOutcome | undefined,
+    act: (state: S) => Promise<S>,
+    after: (state: S) => HandOverItemResult,
+  ): Promise<HandOverItemResult> {
     const state = await readState(read);
     if (state === undefined) return { outcome: skipped('not_found') };
     const decided = decide(state);
@@ -115,7 +124,11 @@ export function createHandOverActivities(deps: HandOverActivityDeps) {
         if (state.status === 'in_mediation') return skipped('in_mediation');
         if (state.status === 'resolved') {
           const confirmBy = Date.parse(state.confirmBy ?? '');
-          return { status: 'waiting', reason: 'awaiting_confirmation', until: Number.isNaN(confirmBy) ? undefined : new Date(confirmBy + AFTER_CONFIRMATION_MS).toISOString() };
+          return {
+            status: 'waiting',
+            reason: 'awaiting_confirmation',
+            until: Number.isNaN(confirmBy) ? undefined : new Date(confirmBy + AFTER_CONFIRMATION_MS).toISOString(),
+          };
         }
         return undefined;
       },
@@ -149,12 +162,16 @@ export function createHandOverActivities(deps: HandOverActivityDeps) {
       async (state) => {
         const mediator = mediatorOf(state);
         if (mediator) {
-          return handle.executeUpdate(mediationActionUpdate, { args: [{ action: { type: 'assign_mediator', mediator, note: SYSTEM_REASONS.handOver }, actor: request.requestedBy }] });
+          return handle.executeUpdate(mediationActionUpdate, {
+            args: [{ action: { type: 'assign_mediator', mediator, note: SYSTEM_REASONS.handOver }, actor: request.requestedBy }],
+          });
         }
         // Nobody may take it yet: say so on the mediation's timeline once, and wait for a mediator.
         const noted = state.timeline.some((entry) => entry.type === 'note' && entry.note === SYSTEM_REASONS.handOverNoMediator);
         if (noted) return state;
-        return handle.executeUpdate(mediationActionUpdate, { args: [{ action: { type: 'note', note: SYSTEM_REASONS.handOverNoMediator }, actor: request.requestedBy }] });
+        return handle.executeUpdate(mediationActionUpdate, {
+          args: [{ action: { type: 'note', note: SYSTEM_REASONS.handOverNoMediator }, actor: request.requestedBy }],
+        });
       },
       (state) =>
         state.mediatorId === request.leaverId

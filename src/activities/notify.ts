@@ -78,7 +78,8 @@ export function createNotifyActivity(deps: NotifyDeps) {
           categoryName: (id) => nameIn(categoryNames.get(id), recipient.locale) ?? id,
           unitName: (id) => nameIn(org.unit(id)?.name, recipient.locale) ?? id,
           staffName: (id) => org.person(id)?.name ?? id,
-          caseUrl: recipient.staff && deps.publicUrl && request.facts ? `${deps.publicUrl}/dashboard#/cases/${encodeURIComponent(request.facts.caseId)}` : undefined,
+          caseUrl:
+            recipient.staff && deps.publicUrl && request.facts ? `${deps.publicUrl}/dashboard#/cases/${encodeURIComponent(request.facts.caseId)}` : undefined,
         });
         try {
           await deps.channel.deliver({

@@ -11,9 +11,7 @@ export type IntegrationLookup = (apiKey: string) => Integration | undefined;
 
 /** Builds the lookup once from the config's key hashes. */
 export function integrationLookup(config: GridflowConfig): IntegrationLookup {
-  const keyHashes = config.integrations.flatMap((integration) =>
-    integration.apiKeySha256.map((hash) => ({ hash: Buffer.from(hash, 'hex'), integration })),
-  );
+  const keyHashes = config.integrations.flatMap((integration) => integration.apiKeySha256.map((hash) => ({ hash: Buffer.from(hash, 'hex'), integration })));
   return (apiKey) => {
     const given = Buffer.from(hashApiKey(apiKey), 'hex');
     let found: Integration | undefined;

@@ -82,7 +82,9 @@ export function createApp(deps: ApiDeps): Express {
   api.use(meRoutes({ config: deps.config, org: deps.org }));
   api.use(categoryRoutes({ config: deps.config }));
   api.use(mediationRoutes({ config: deps.config, org: deps.org, client: deps.client, now, records: deps.records, logger: deps.logger }));
-  api.use(obligationRoutes({ config: deps.config, org: deps.org, client: deps.client, taskQueue: deps.taskQueue, now, records: deps.records, logger: deps.logger }));
+  api.use(
+    obligationRoutes({ config: deps.config, org: deps.org, client: deps.client, taskQueue: deps.taskQueue, now, records: deps.records, logger: deps.logger }),
+  );
   api.use(handOverRoutes({ org: deps.org, client: deps.client, taskQueue: deps.taskQueue, directory: deps.directory }));
   if (deps.records) api.use(reportRoutes({ config: deps.config, org: deps.org, records: deps.records, now }));
   api.use(directoryRoutes({ org: deps.org, directory: deps.directory }));

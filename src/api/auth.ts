@@ -16,10 +16,7 @@ import { problem } from './errors';
 import { message } from '../i18n/message';
 
 /** The authenticated caller of a request. */
-export type Principal =
-  | { kind: 'staff'; staff: Staff }
-  | { kind: 'integration'; integration: Integration }
-  | { kind: 'anonymous' };
+export type Principal = { kind: 'staff'; staff: Staff } | { kind: 'integration'; integration: Integration } | { kind: 'anonymous' };
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -76,7 +73,10 @@ export function authenticate({ config, secret, org = new OrgTree(config.units, c
         return next(problem(401, 'unauthorized', message(error instanceof jwt.TokenExpiredError ? 'detail.tokenExpired' : 'detail.tokenInvalid')));
       }
       const staff = subject === undefined ? undefined : org.staff(subject);
-      if (!staff) return next(problem(401, 'unauthorized', message(subject !== undefined && org.person(subject) ? 'detail.directory.staffLeft' : 'detail.tokenUnknownStaff')));
+      if (!staff)
+        return next(
+          problem(401, 'unauthorized', message(subject !== undefined && org.person(subject) ? 'detail.directory.staffLeft' : 'detail.tokenUnknownStaff')),
+        );
       req.principal = { kind: 'staff', staff };
       return next();
     }
@@ -98,7 +98,13 @@ export function actorOf(principal: Principal): Actor {
       const { staff } = principal;
       const posts = postsOf(staff);
       // Posts travel only for someone holding several: the workflow rules then allow a step from any of them.
-      return { kind: 'staff', id: staff.id, role: staff.role, unitId: staff.unit, ...(posts.length > 1 ? { posts: posts.map((post) => ({ unitId: post.unit, role: post.role })) } : {}) };
+      return {
+        kind: 'staff',
+        id: staff.id,
+        role: staff.role,
+        unitId: staff.unit,
+        ...(posts.length > 1 ? { posts: posts.map((post) => ({ unitId: post.unit, role: post.role })) } : {}),
+      };
     }
     case 'integration':
       return { kind: 'integration', id: principal.integration.id };

@@ -34,7 +34,11 @@ export interface CaseMemo {
 }
 
 /** An `Idempotency-Key` header: printable ASCII without spaces, as clients generate them. */
-export const idempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'field.idempotencyKey');
+export const idempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, 'field.idempotencyKey');
 
 /** SHA-256 of a request body as the caller sent it, the fingerprint kept in the memo. */
 export function requestHashOf(body: unknown): string {
@@ -95,7 +99,12 @@ export async function startOrReplayCase({ client, taskQueue, input, requestHash,
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
     // After the start, so a retried submission is not counted twice.
-    if (logger) noteDeadlineBeyondCalendar(logger, { caseId: input.caseId, dueMs: Date.parse(dueAt), context: { calendar: input.sla.calendar, zone: input.sla.timeZone } });
+    if (logger)
+      noteDeadlineBeyondCalendar(logger, {
+        caseId: input.caseId,
+        dueMs: Date.parse(dueAt),
+        context: { calendar: input.sla.calendar, zone: input.sla.timeZone },
+      });
     return { kind: 'started', dueAt };
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

@@ -26,8 +26,11 @@ export function registerDirectoryPaths(registry: OpenAPIRegistry): void {
   const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
   const admin = [{ bearer: [] }];
   const idParams = z.object({ id: z.string().meta({ example: 'santang-1' }) });
-  const ifMatch = z.object({ 'If-Match': z.string().optional().meta({ description: 'The ETag read before ("12"): refused with 412 if the entry changed since', example: '"12"' }) });
-  const versioned = (shape: Record<string, z.ZodType>) => z.object({ version: z.number().int().meta({ description: 'The directory version this answer shows' }), ...shape });
+  const ifMatch = z.object({
+    'If-Match': z.string().optional().meta({ description: 'The ETag read before ("12"): refused with 412 if the entry changed since', example: '"12"' }),
+  });
+  const versioned = (shape: Record<string, z.ZodType>) =>
+    z.object({ version: z.number().int().meta({ description: 'The directory version this answer shows' }), ...shape });
   const entry = (name: string, schema: z.ZodType) => versioned({ [name]: schema });
   const etag = z.object({ ETag: z.string().meta({ description: 'The entry’s revision, for If-Match' }) });
 
@@ -36,7 +39,13 @@ export function registerDirectoryPaths(registry: OpenAPIRegistry): void {
     path: '/api/v1/admin/directory',
     summary: 'The directory’s version, where it lives (store or config file) and the caller’s admin scopes',
     security: admin,
-    responses: { 200: { description: 'Directory status', content: json(versioned({ source: z.enum(['store', 'config']), writable: z.boolean(), scopes: z.array(z.string()) })) }, ...problemResponses },
+    responses: {
+      200: {
+        description: 'Directory status',
+        content: json(versioned({ source: z.enum(['store', 'config']), writable: z.boolean(), scopes: z.array(z.string()) })),
+      },
+      ...problemResponses,
+    },
   });
   registry.registerPath({
     method: 'get',
@@ -61,7 +70,10 @@ export function registerDirectoryPaths(registry: OpenAPIRegistry): void {
     summary: 'A unit and the staff holding a post there',
     security: admin,
     request: { params: idParams },
-    responses: { 200: { description: 'The unit', headers: etag, content: json(versioned({ unit: unitViewSchema, staff: z.array(staffViewSchema) })) }, ...problemResponses },
+    responses: {
+      200: { description: 'The unit', headers: etag, content: json(versioned({ unit: unitViewSchema, staff: z.array(staffViewSchema) })) },
+      ...problemResponses,
+    },
   });
   registry.registerPath({
     method: 'patch',
@@ -70,7 +82,11 @@ export function registerDirectoryPaths(registry: OpenAPIRegistry): void {
     description: 'Refused (422) when it would leave a grid without a grid worker or a unit without a duty officer, naming them.',
     security: admin,
     request: { params: idParams, headers: ifMatch, body: { content: json(unitEditSchema) } },
-    responses: { 200: { description: 'The unit after the change', headers: etag, content: json(entry('unit', unitViewSchema)) }, ...problemResponses, ...precondition },
+    responses: {
+      200: { description: 'The unit after the change', headers: etag, content: json(entry('unit', unitViewSchema)) },
+      ...problemResponses,
+      ...precondition,
+    },
   });
   registry.registerPath({
     method: 'get',
@@ -103,7 +119,11 @@ export function registerDirectoryPaths(registry: OpenAPIRegistry): void {
     description: 'Deactivation is not an edit: a leaver is deactivated through the hand-over, which names a successor.',
     security: admin,
     request: { params: idParams, headers: ifMatch, body: { content: json(staffEditSchema) } },
-    responses: { 200: { description: 'The staff member after the change', headers: etag, content: json(entry('staff', staffViewSchema)) }, ...problemResponses, ...precondition },
+    responses: {
+      200: { description: 'The staff member after the change', headers: etag, content: json(entry('staff', staffViewSchema)) },
+      ...problemResponses,
+      ...precondition,
+    },
   });
   registry.registerPath({
     method: 'get',
@@ -111,6 +131,12 @@ export function registerDirectoryPaths(registry: OpenAPIRegistry): void {
     summary: 'Who changed which unit or staff member, when, before and after; newest first',
     security: admin,
     request: { query: auditQuerySchema },
-    responses: { 200: { description: 'Audit entries, and `next` when there are more', content: json(versioned({ entries: z.array(auditEntrySchema), next: z.string().optional() })) }, ...problemResponses },
+    responses: {
+      200: {
+        description: 'Audit entries, and `next` when there are more',
+        content: json(versioned({ entries: z.array(auditEntrySchema), next: z.string().optional() })),
+      },
+      ...problemResponses,
+    },
   });
 }

@@ -21,10 +21,16 @@ export function refusalProblem(problems: readonly DirectoryProblem[], where = 'b
 export function directoryProblem(error: unknown, where = 'body'): ProblemError | undefined {
   if (error instanceof DirectoryRefusalError) return refusalProblem(error.problems, where);
   if (error instanceof DirectoryPreconditionError) {
-    return new ProblemError(412, 'precondition_failed', message('detail.directory.changedSince', { id: error.id, revision: error.revision }), undefined, { ETag: etagOf(error.revision) });
+    return new ProblemError(412, 'precondition_failed', message('detail.directory.changedSince', { id: error.id, revision: error.revision }), undefined, {
+      ETag: etagOf(error.revision),
+    });
   }
   if (error instanceof DirectoryNotFoundError) {
-    return new ProblemError(404, 'not_found', error.kind === 'unit' ? message('detail.directory.noSuchUnit', { unit: error.id }) : message('detail.directory.noSuchStaff', { staff: error.id }));
+    return new ProblemError(
+      404,
+      'not_found',
+      error.kind === 'unit' ? message('detail.directory.noSuchUnit', { unit: error.id }) : message('detail.directory.noSuchStaff', { staff: error.id }),
+    );
   }
   return undefined;
 }

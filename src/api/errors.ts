@@ -102,9 +102,16 @@ export function toProblem(error: unknown): ProblemError {
     return problem(404, 'not_found', message('detail.noSuch', { what: resourceOfWorkflowId(error.workflowId) ?? 'workflow' }));
   }
   if (isTemporalUnavailable(error)) {
-    return new ProblemError(503, 'unavailable', message('detail.temporalUnavailable'), undefined, {
-      'Retry-After': RETRY_AFTER_SECONDS,
-    }, { cause: error });
+    return new ProblemError(
+      503,
+      'unavailable',
+      message('detail.temporalUnavailable'),
+      undefined,
+      {
+        'Retry-After': RETRY_AFTER_SECONDS,
+      },
+      { cause: error },
+    );
   }
   // body-parser errors carry an HTTP status and a type.
   const http = (typeof error === 'object' && error !== null ? error : {}) as { status?: number; statusCode?: number; type?: string; message?: string };

@@ -81,24 +81,107 @@ function buildRegistry(): OpenAPIRegistry {
   registerDirectoryPaths(registry);
   registerHandOver(registry, json);
   const mediationParams = z.object({ id: z.string().meta({ example: 'm-abcdefgh23456789' }) });
-  registry.registerPath({ method: 'get', path: '/api/v1/mediations/{id}', summary: 'A dispute mediation: stage, parties, sessions, agreement, timeline', security: [{ bearer: [] }, { apiKey: [] }], request: { params: mediationParams }, responses: { 200: { description: 'The mediation', content: json(mediationViewSchema) }, ...problemResponses } });
-  registry.registerPath({ method: 'post', path: '/api/v1/mediations/{id}/actions', summary: 'Take a mediation step (consent, assign_mediator, schedule_session, …)', security: [{ bearer: [] }, { apiKey: [] }], request: { params: mediationParams, body: { content: json(mediationActionSchema) } }, responses: { 200: { description: 'The mediation after the step', content: json(mediationViewSchema) }, ...problemResponses } });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/mediations/{id}',
+    summary: 'A dispute mediation: stage, parties, sessions, agreement, timeline',
+    security: [{ bearer: [] }, { apiKey: [] }],
+    request: { params: mediationParams },
+    responses: { 200: { description: 'The mediation', content: json(mediationViewSchema) }, ...problemResponses },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/v1/mediations/{id}/actions',
+    summary: 'Take a mediation step (consent, assign_mediator, schedule_session, …)',
+    security: [{ bearer: [] }, { apiKey: [] }],
+    request: { params: mediationParams, body: { content: json(mediationActionSchema) } },
+    responses: { 200: { description: 'The mediation after the step', content: json(mediationViewSchema) }, ...problemResponses },
+  });
   return registry;
 }
 
 function registerSupervisionAndObligations(registry: OpenAPIRegistry, json: (schema: z.ZodType) => Record<string, { schema: z.ZodType }>): void {
   const staff = [{ bearer: [] }];
   const obligationParams = z.object({ id: z.string().meta({ example: 'o-qu-guilan-santang-1-p7d' }) });
-  registry.registerPath({ method: 'get', path: '/api/v1/supervision/overdue', summary: 'Overdue cases in the subtree, longest overdue first', security: staff, request: { query: overdueQuerySchema }, responses: { 200: { description: 'Overdue cases' }, ...problemResponses } });
-  registry.registerPath({ method: 'get', path: '/api/v1/me', summary: 'The signed-in staff member and the names of the units, staff and categories in their subtree', security: staff, responses: { 200: { description: 'Who is signed in, and their directory' }, ...problemResponses } });
-  registry.registerPath({ method: 'get', path: '/api/v1/supervision/summary', summary: 'Counts by status × level, cases about to breach, load per assignee, per child unit', security: staff, request: { query: summaryQuerySchema }, responses: { 200: { description: 'Summary' }, ...problemResponses } });
-  registry.registerPath({ method: 'post', path: '/api/v1/obligations', summary: 'Create a contact obligation', security: staff, request: { body: { content: json(createObligationSchema) } }, responses: { 201: { description: 'Created' }, ...problemResponses } });
-  registry.registerPath({ method: 'get', path: '/api/v1/obligations', summary: 'Obligations in the subtree with their current-period status', security: staff, request: { query: obligationListQuerySchema }, responses: { 200: { description: 'Obligations' }, ...problemResponses } });
-  registry.registerPath({ method: 'get', path: '/api/v1/obligations/compliance', summary: 'Met/missed rates per unit and per person', security: staff, request: { query: complianceQuerySchema }, responses: { 200: { description: 'Compliance' }, ...problemResponses } });
-  registry.registerPath({ method: 'get', path: '/api/v1/obligations/{id}', summary: 'The period record of an obligation', security: staff, request: { params: obligationParams }, responses: { 200: { description: 'Obligation' }, ...problemResponses } });
-  registry.registerPath({ method: 'post', path: '/api/v1/obligations/{id}/contacts', summary: 'Log a contact', security: staff, request: { params: obligationParams, body: { content: json(logContactSchema) } }, responses: { 201: { description: 'The obligation after the contact' }, ...problemResponses } });
-  registry.registerPath({ method: 'patch', path: '/api/v1/obligations/{id}', summary: 'Hand the obligation to another staff member', security: staff, request: { params: obligationParams, body: { content: json(changeObligeeSchema) } }, responses: { 200: { description: 'The obligation' }, ...problemResponses } });
-  registry.registerPath({ method: 'delete', path: '/api/v1/obligations/{id}', summary: 'End the obligation', security: staff, request: { params: obligationParams }, responses: { 200: { description: 'The ended obligation' }, ...problemResponses } });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/supervision/overdue',
+    summary: 'Overdue cases in the subtree, longest overdue first',
+    security: staff,
+    request: { query: overdueQuerySchema },
+    responses: { 200: { description: 'Overdue cases' }, ...problemResponses },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/me',
+    summary: 'The signed-in staff member and the names of the units, staff and categories in their subtree',
+    security: staff,
+    responses: { 200: { description: 'Who is signed in, and their directory' }, ...problemResponses },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/supervision/summary',
+    summary: 'Counts by status × level, cases about to breach, load per assignee, per child unit',
+    security: staff,
+    request: { query: summaryQuerySchema },
+    responses: { 200: { description: 'Summary' }, ...problemResponses },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/v1/obligations',
+    summary: 'Create a contact obligation',
+    security: staff,
+    request: { body: { content: json(createObligationSchema) } },
+    responses: { 201: { description: 'Created' }, ...problemResponses },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/obligations',
+    summary: 'Obligations in the subtree with their current-period status',
+    security: staff,
+    request: { query: obligationListQuerySchema },
+    responses: { 200: { description: 'Obligations' }, ...problemResponses },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/obligations/compliance',
+    summary: 'Met/missed rates per unit and per person',
+    security: staff,
+    request: { query: complianceQuerySchema },
+    responses: { 200: { description: 'Compliance' }, ...problemResponses },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/obligations/{id}',
+    summary: 'The period record of an obligation',
+    security: staff,
+    request: { params: obligationParams },
+    responses: { 200: { description: 'Obligation' }, ...problemResponses },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/v1/obligations/{id}/contacts',
+    summary: 'Log a contact',
+    security: staff,
+    request: { params: obligationParams, body: { content: json(logContactSchema) } },
+    responses: { 201: { description: 'The obligation after the contact' }, ...problemResponses },
+  });
+  registry.registerPath({
+    method: 'patch',
+    path: '/api/v1/obligations/{id}',
+    summary: 'Hand the obligation to another staff member',
+    security: staff,
+    request: { params: obligationParams, body: { content: json(changeObligeeSchema) } },
+    responses: { 200: { description: 'The obligation' }, ...problemResponses },
+  });
+  registry.registerPath({
+    method: 'delete',
+    path: '/api/v1/obligations/{id}',
+    summary: 'End the obligation',
+    security: staff,
+    request: { params: obligationParams },
+    responses: { 200: { description: 'The ended obligation' }, ...problemResponses },
+  });
 }
 
 /** Leavers: deactivation with the hand-over of their work, and its progress. */
@@ -112,7 +195,10 @@ function registerHandOver(registry: OpenAPIRegistry, json: (schema: z.ZodType) =
       'Admins in scope. Their sign-in stops at once; the hand-over runs as a workflow, resumable after any failure. 422 names each field and unit a refused change concerns (a grid left without its worker, a unit without its duty officer); a second request while one runs answers the running one.',
     security: admins,
     request: { params: z.object({ staffId: z.string().meta({ example: 'sui-lei' }) }), body: { content: json(deactivateStaffSchema) } },
-    responses: { 202: { description: 'The hand-over, started or already running; Location: its progress', content: json(handOverAcceptedSchema) }, ...problemResponses },
+    responses: {
+      202: { description: 'The hand-over, started or already running; Location: its progress', content: json(handOverAcceptedSchema) },
+      ...problemResponses,
+    },
   });
   registry.registerPath({
     method: 'get',

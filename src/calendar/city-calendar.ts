@@ -34,8 +34,14 @@ const VERSION_LENGTH = 12;
 export function resolveCityCalendar(local: WorkingCalendar, national: NationalHolidays = chineseDaysHolidays()): CityCalendar {
   const localRest = new Set(local.holidays);
   const localWork = new Set(local.workingWeekends);
-  const holidays = sortedUnion(national.holidays.filter((date) => !localWork.has(date)), local.holidays);
-  const workingWeekends = sortedUnion(national.workingDays.filter((date) => !localRest.has(date)), local.workingWeekends);
+  const holidays = sortedUnion(
+    national.holidays.filter((date) => !localWork.has(date)),
+    local.holidays,
+  );
+  const workingWeekends = sortedUnion(
+    national.workingDays.filter((date) => !localRest.has(date)),
+    local.workingWeekends,
+  );
   const knownThrough = local.knownThrough !== undefined && local.knownThrough > national.knownThrough ? local.knownThrough : national.knownThrough;
   const content = { workingHours: local.workingHours, weekend: local.weekend, holidays, workingWeekends, knownThrough };
   return { ...content, version: calendarVersion(content) };

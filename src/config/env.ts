@@ -15,7 +15,12 @@ const proxyEntry = z.union([z.enum(PROXY_RANGE_NAMES), z.ipv4(), z.ipv6(), z.cid
 const trustedProxies = z
   .string()
   .default('')
-  .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== ''),
+  )
   .pipe(z.array(proxyEntry));
 
 const envSchema = z.object({
@@ -41,9 +46,15 @@ const envSchema = z.object({
   /** Public base URL used in e-mail links. */
   GRIDFLOW_PUBLIC_URL: z.url().optional(),
   /** postgres://… for the records store; unset → SQLite at <GRIDFLOW_DATA_DIR>/records.db. */
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   /** How long after closure residents' personal data is kept in the records store (ISO 8601). */
-  GRIDFLOW_REDACT_AFTER: z.string().regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/, 'must be an ISO 8601 duration in years, months, weeks or days, e.g. P3Y').default('P3Y'),
+  GRIDFLOW_REDACT_AFTER: z
+    .string()
+    .regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/, 'must be an ISO 8601 duration in years, months, weeks or days, e.g. P3Y')
+    .default('P3Y'),
   /**
    * Reverse proxies whose X-Forwarded-For is believed (Express `trust proxy`): a comma-separated
    * list of addresses, CIDR ranges or `loopback` / `linklocal` / `uniquelocal`. Unset → none: the
@@ -53,7 +64,10 @@ const envSchema = z.object({
   /** Bearer token Prometheus sends to GET /metrics; unset → only loopback callers may scrape (none at all behind a trusted proxy). */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** host:port where the Temporal SDK serves its own metrics, appended to /metrics (unset: not served). */
-  TEMPORAL_METRICS_ADDRESS: z.string().regex(/^[\w.-]+:\d{1,5}$/, 'must be host:port').optional(),
+  TEMPORAL_METRICS_ADDRESS: z
+    .string()
+    .regex(/^[\w.-]+:\d{1,5}$/, 'must be host:port')
+    .optional(),
   /** Workflows a worker keeps in memory between tasks (its sticky cache); the main lever on its RSS. */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).optional(),
   /** A standalone worker (worker.ts) serves /metrics on this port when set. */

@@ -24,7 +24,9 @@ export class ConfigError extends Error {
     readonly details: readonly ConfigProblem[] = [],
   ) {
     const count = details.length > 0 ? details.reduce((sum, problem) => sum + 1 + problem.more.length, 0) : problems.length;
-    super(`Invalid configuration in ${file} (${count.toLocaleString('en-US')} problem${count === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `Invalid configuration in ${file} (${count.toLocaleString('en-US')} problem${count === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -41,13 +43,20 @@ export function parseConfig(text: string, file = '<inline>'): GridflowConfig {
   if (document.errors.length > 0) {
     // The first line only ("… at line 3, column 17:"): the rest quotes the source line, which may
     // hold a key hash or a contact detail, and config errors reach logs.
-    throw new ConfigError(file, document.errors.map((error) => `YAML: ${error.message.split('\n')[0]}`));
+    throw new ConfigError(
+      file,
+      document.errors.map((error) => `YAML: ${error.message.split('\n')[0]}`),
+    );
   }
   const raw: unknown = document.toJS();
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     const details = describeConfigIssues(result.error.issues, source, raw);
-    throw new ConfigError(file, details.map((problem) => problem.text), details);
+    throw new ConfigError(
+      file,
+      details.map((problem) => problem.text),
+      details,
+    );
   }
   return result.data;
 }

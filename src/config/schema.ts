@@ -28,9 +28,7 @@ export const roleSchema = z.enum(ROLES);
 export const localeSchema = z.enum(LOCALES);
 
 /** Ids travel in URLs, workflow ids and search attributes: keep them boring. */
-export const idSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be lowercase letters, digits, "-" or "_" (pinyin ids), at most 64');
+export const idSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be lowercase letters, digits, "-" or "_" (pinyin ids), at most 64');
 
 /** A name in every catalog language; zh-CN is required, en falls back to it. */
 export const localizedNameSchema = z.strictObject({
@@ -77,7 +75,10 @@ export const staffSchema = z.strictObject({
   id: idSchema,
   name: z.string().min(1).max(100),
   email: z.email(),
-  phone: z.string().regex(/^\+?[0-9 -]{5,20}$/, 'must be a phone number').optional(),
+  phone: z
+    .string()
+    .regex(/^\+?[0-9 -]{5,20}$/, 'must be a phone number')
+    .optional(),
   role: roleSchema,
   /** The unit of this person's first post; with `posts`, they see and act on the subtree of each. */
   unit: idSchema,
@@ -121,7 +122,11 @@ export const open311ServiceSchema = z
       codes.add(attribute.code);
       const isList = attribute.datatype.endsWith('valuelist');
       if (isList !== attribute.values.length > 0)
-        ctx.addIssue({ code: 'custom', path: ['attributes', index, 'values'], message: isList ? 'a value list needs values' : `a ${attribute.datatype} takes no values` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['attributes', index, 'values'],
+          message: isList ? 'a value list needs values' : `a ${attribute.datatype} takes no values`,
+        });
     });
   });
 
@@ -237,9 +242,7 @@ export const integrationSchema = z.strictObject({
 });
 
 /** An ISO 8601 period a contact obligation can be aligned to: days, weeks, or months dividing a year. */
-export const obligationPeriodSchema = z
-  .string()
-  .refine((value) => isCalendarPeriod(value), 'must be a calendar period such as P7D, P2W, P1M, P3M, P6M or P1Y');
+export const obligationPeriodSchema = z.string().refine((value) => isCalendarPeriod(value), 'must be a calendar period such as P7D, P2W, P1M, P3M, P6M or P1Y');
 
 /**
  * A rule that creates one obligation per (obligee, unit) pair: every staff member with `role` at
@@ -296,9 +299,7 @@ export const mediationSchema = z.strictObject({
  */
 export const intakeRateLimitSchema = z.strictObject({
   /** Length of the counting window, e.g. PT1M. */
-  window: isoDurationSchema
-    .refine((value) => Duration.fromISO(value).as('milliseconds') >= 1_000, 'must be at least one second')
-    .default('PT1M'),
+  window: isoDurationSchema.refine((value) => Duration.fromISO(value).as('milliseconds') >= 1_000, 'must be at least one second').default('PT1M'),
   /** Submissions one API key (or staff member) may make per window. */
   perKey: z.number().int().min(1).max(1_000_000).default(120),
   /** Submissions from one client IP per window, whatever the credential (or none). */

@@ -28,7 +28,11 @@ export function differsFromConfig(tree: DirectoryTree, config: Pick<GridflowConf
 }
 
 /** Imports the config's units and staff: one audited change, or none when the store already says the same. */
-export function importDirectory(store: DirectoryStore, config: Pick<GridflowConfig, 'units' | 'staff'>, options: { reason?: string; actorId?: string } = {}): Promise<AppliedChange> {
+export function importDirectory(
+  store: DirectoryStore,
+  config: Pick<GridflowConfig, 'units' | 'staff'>,
+  options: { reason?: string; actorId?: string } = {},
+): Promise<AppliedChange> {
   return store.apply(importTree(treeOfConfig(config)), { actorId: options.actorId ?? IMPORT_ACTOR, reason: options.reason });
 }
 
@@ -50,7 +54,8 @@ export function exportDirectory(tree: DirectoryTree, configText?: string): strin
   const units = document.createNode(canonical.units.map(({ addresses, ...unit }) => (addresses.length > 0 ? { ...unit, addresses } : unit)));
   const staff = document.createNode(canonical.staff);
   flowItems(staff);
-  if (isSeq(units)) for (const unit of units.items) if (isMap(unit)) for (const pair of unit.items) if (isMap(pair.value) || isSeq(pair.value)) pair.value.flow = true;
+  if (isSeq(units))
+    for (const unit of units.items) if (isMap(unit)) for (const pair of unit.items) if (isMap(pair.value) || isSeq(pair.value)) pair.value.flow = true;
   document.set('units', units);
   document.set('staff', staff);
   return document.toString({ lineWidth: 0 });

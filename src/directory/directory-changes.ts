@@ -15,7 +15,16 @@ import type { DirectoryEntryKind, DirectoryTree } from './directory-tree';
 import type { DirectoryProblem, StaffDeactivation } from './hand-over-port';
 
 /** What an audit row says the change was. */
-export const DIRECTORY_CHANGE_KINDS = ['unit.add', 'unit.edit', 'unit.move', 'staff.add', 'staff.edit', 'staff.reactivate', 'staff.deactivate', 'import'] as const;
+export const DIRECTORY_CHANGE_KINDS = [
+  'unit.add',
+  'unit.edit',
+  'unit.move',
+  'staff.add',
+  'staff.edit',
+  'staff.reactivate',
+  'staff.deactivate',
+  'import',
+] as const;
 export type DirectoryChangeKind = (typeof DIRECTORY_CHANGE_KINDS)[number];
 
 /** A change ready to be checked and written. */
@@ -106,7 +115,9 @@ function putOnDuty(tree: DirectoryTree, unitId: string, staffId: string, role?: 
 /** Refuses unknown units among `unitIds`, naming `field.i`. */
 function checkUnitsExist(tree: DirectoryTree, unitIds: readonly string[], field: string): void {
   const known = new Set(tree.units.map((unit) => unit.id));
-  const problems = unitIds.flatMap((unit, index) => (known.has(unit) ? [] : [{ field: `${field}.${index}`, key: 'field.directory.unknownUnit' as const, values: { unit } }]));
+  const problems = unitIds.flatMap((unit, index) =>
+    known.has(unit) ? [] : [{ field: `${field}.${index}`, key: 'field.directory.unknownUnit' as const, values: { unit } }],
+  );
   if (problems.length > 0) refuse(problems);
 }
 
@@ -228,7 +239,8 @@ export function planDeactivation(tree: DirectoryTree, request: StaffDeactivation
     const unit = tree.units.find((candidate) => candidate.id === request.returnToUnitId);
     if (!unit) return refuse([{ field, key: 'field.directory.unknownUnit', values: { unit: request.returnToUnitId } }]);
     successorId = unit.dutyOfficer;
-    if (successorId === leaver.id && leaver.active !== false) refuse([{ field, key: 'field.directory.returnUnitHeldByLeaver', values: { unit: unit.id, staff: leaver.id } }]);
+    if (successorId === leaver.id && leaver.active !== false)
+      refuse([{ field, key: 'field.directory.returnUnitHeldByLeaver', values: { unit: unit.id, staff: leaver.id } }]);
   }
   if (successorId === undefined) {
     return refuse([

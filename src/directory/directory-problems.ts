@@ -54,7 +54,8 @@ export interface ChangeFocus {
 export function fieldOf(issue: DirectoryIssue, focus: ChangeFocus): string {
   if (focus.kind === 'tree') return issue.path.join('.');
   const [list] = issue.path;
-  const own = list === 'units' ? focus.kind === 'unit' && issue.values.unit === focus.id : focus.kind === 'staff' && (issue.values.staff ?? issue.values.id) === focus.id;
+  const own =
+    list === 'units' ? focus.kind === 'unit' && issue.values.unit === focus.id : focus.kind === 'staff' && (issue.values.staff ?? issue.values.id) === focus.id;
   if (list === 'units' && issue.path.length === 1) return focus.kind === 'unit' ? 'parent' : focus.elsewhere;
   if (!own) return focus.elsewhere;
   return issue.path.slice(2).join('.') || focus.elsewhere;

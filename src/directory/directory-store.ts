@@ -136,7 +136,12 @@ async function readSnapshot(db: Db): Promise<DirectorySnapshot & { positions: { 
 }
 
 /** Writes the changed entries at `version`; new ones go after the last. */
-async function writeEntries(trx: Transaction<RecordsDatabase>, entries: readonly EntryChange[], version: number, last: { units: number; staff: number }): Promise<void> {
+async function writeEntries(
+  trx: Transaction<RecordsDatabase>,
+  entries: readonly EntryChange[],
+  version: number,
+  last: { units: number; staff: number },
+): Promise<void> {
   let unitPosition = last.units;
   let staffPosition = last.staff;
   for (const entry of entries) {
@@ -284,7 +289,8 @@ export class DirectoryStore implements DirectoryForHandOver {
     if (query.id !== undefined) select = select.where('target_id', '=', query.id);
     if (query.beforeVersion !== undefined) select = select.where('version', '<', query.beforeVersion);
     const after = query.after;
-    if (after !== undefined) select = select.where((eb) => eb.or([eb('version', '<', after.version), eb.and([eb('version', '=', after.version), eb('seq', '>', after.seq)])]));
+    if (after !== undefined)
+      select = select.where((eb) => eb.or([eb('version', '<', after.version), eb.and([eb('version', '=', after.version), eb('seq', '>', after.seq)])]));
     const rows = await select
       .orderBy('version', 'desc')
       .orderBy('seq')

@@ -42,11 +42,18 @@ export async function openDirectory(options: OpenDirectoryOptions): Promise<Open
     // Two processes starting on one empty store both get here: the second import finds nothing to change.
     const applied = await importDirectory(store, config, { reason: `start-up import of ${file}` });
     imported = applied.entries.length > 0;
-    if (imported) logger?.info({ version: applied.version, units: config.units.length, staff: config.staff.length, file }, 'directory imported from the config file into the records store');
+    if (imported)
+      logger?.info(
+        { version: applied.version, units: config.units.length, staff: config.staff.length, file },
+        'directory imported from the config file into the records store',
+      );
   }
   const snapshot = await store.snapshot();
   if (!imported && differsFromConfig(snapshot, config)) {
-    logger?.warn({ version: snapshot.version, file }, 'the directory in the records store differs from the config file\'s units and staff: the store wins; npm run directory:import applies the file');
+    logger?.warn(
+      { version: snapshot.version, file },
+      "the directory in the records store differs from the config file's units and staff: the store wins; npm run directory:import applies the file",
+    );
   }
   const live = LiveDirectory.of(store, snapshot, { pollMs: options.pollMs, logger });
   started.live = live;

@@ -110,10 +110,7 @@ export type CaseEffect =
   | { type: 'start_mediation'; mediation: MediationInput; actor: Actor; note?: string | undefined };
 
 /** One instant at which a case must wake. */
-export type CaseTimer =
-  | { kind: 'deadline'; atMs: number }
-  | { kind: 'warning'; atMs: number; fraction: number }
-  | { kind: 'auto_close'; atMs: number };
+export type CaseTimer = { kind: 'deadline'; atMs: number } | { kind: 'warning'; atMs: number; fraction: number } | { kind: 'auto_close'; atMs: number };
 
 /**
  * A new case as intake hands it to the workflow, with its first deadline: the API answers the

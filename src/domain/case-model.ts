@@ -13,16 +13,7 @@ export type { Actor } from './actor';
 export type { SlaPlan } from './sla-policy';
 
 /** Lifecycle statuses. `closed` and `cancelled` are final. */
-export const CASE_STATUSES = [
-  'assigned',
-  'acknowledged',
-  'in_progress',
-  'waiting_info',
-  'resolved',
-  'in_mediation',
-  'closed',
-  'cancelled',
-] as const;
+export const CASE_STATUSES = ['assigned', 'acknowledged', 'in_progress', 'waiting_info', 'resolved', 'in_mediation', 'closed', 'cancelled'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 /** Statuses in which the case is done and no deadline runs. */

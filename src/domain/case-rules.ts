@@ -111,9 +111,7 @@ export function checkAction(state: CaseState, request: ActionRequest, nowMs: num
   }
   switch (action.type) {
     case 'escalate':
-      return state.ladder[state.ladder.length - 1]?.unitId === state.unitId
-        ? conflict('refusal.caseAtTop')
-        : undefined;
+      return state.ladder[state.ladder.length - 1]?.unitId === state.unitId ? conflict('refusal.caseAtTop') : undefined;
     case 'reassign':
       return action.assigneeId === state.assigneeId ? conflict('refusal.caseSameAssignee') : undefined;
     case 'move_deadline': {

@@ -119,18 +119,30 @@ export function checkDirectoryTree(rawUnits: readonly unknown[], rawStaff: reado
       const parent = unitById.get(parentId);
       if (!parent) issue(['units', index, 'parent'], 'unknownParent', { unit: id, parent: parentId });
       else if (depth >= 0 && levelIndex(str(parent.level)) !== depth - 1)
-        issue(['units', index, 'parent'], 'levelOrder', { unit: id, level: level!, parent: parentId, parentLevel: str(parent.level) ?? '?', expectedLevel: LEVELS[depth - 1] ?? 'nothing' });
+        issue(['units', index, 'parent'], 'levelOrder', {
+          unit: id,
+          level: level!,
+          parent: parentId,
+          parentLevel: str(parent.level) ?? '?',
+          expectedLevel: LEVELS[depth - 1] ?? 'nothing',
+        });
     }
     const officerId = str(unit.dutyOfficer);
     if (officerId !== undefined) {
       const officer = staffById.get(officerId);
       if (!officer) issue(['units', index, 'dutyOfficer'], 'unknownDutyOfficer', { unit: id, level: level ?? '?', staff: officerId });
       else if (!rawPostUnits(officer).includes(id))
-        issue(['units', index, 'dutyOfficer'], 'dutyOfficerWithoutPost', { unit: id, level: level ?? '?', staff: officerId, posts: rawPostUnits(officer).join('", "') });
+        issue(['units', index, 'dutyOfficer'], 'dutyOfficerWithoutPost', {
+          unit: id,
+          level: level ?? '?',
+          staff: officerId,
+          posts: rawPostUnits(officer).join('", "'),
+        });
       else if (officer.active === false) issue(['units', index, 'dutyOfficer'], 'dutyOfficerInactive', { unit: id, level: level ?? '?', staff: officerId });
     }
     const hasAddresses = Array.isArray(unit.addresses) && unit.addresses.length > 0;
-    if (level !== undefined && level !== 'grid' && (hasAddresses || unit.bounds !== undefined)) issue(['units', index, 'addresses'], 'addressesOnlyOnGrids', { unit: id, level });
+    if (level !== undefined && level !== 'grid' && (hasAddresses || unit.bounds !== undefined))
+      issue(['units', index, 'addresses'], 'addressesOnlyOnGrids', { unit: id, level });
   });
 
   people.forEach((person, index) => {

@@ -207,9 +207,7 @@ export function advanceListing(progress: HandOverProgress, next: string | undefi
     return;
   }
   progress.listing =
-    listing.foundInPass > 0
-      ? { kind: HAND_OVER_KINDS[0], pass: listing.pass + 1, foundInPass: 0, done: false }
-      : { ...listing, after: undefined, done: true };
+    listing.foundInPass > 0 ? { kind: HAND_OVER_KINDS[0], pass: listing.pass + 1, foundInPass: 0, done: false } : { ...listing, after: undefined, done: true };
 }
 
 /** Items due for an attempt at `nowMs`, in listing order: new ones, then waiting or failed ones whose time has come. */
@@ -283,7 +281,12 @@ export function isComplete(progress: HandOverProgress): boolean {
  * when they are one; otherwise another mediator of that committee (the first by id, so a retried
  * attempt picks the same person); otherwise nobody, and the mediation waits for one.
  */
-export function mediatorFor(successor: HandOverStaff | undefined, committeeUnitId: string, committee: readonly HandOverStaff[], leaverId: string): HandOverStaff | undefined {
+export function mediatorFor(
+  successor: HandOverStaff | undefined,
+  committeeUnitId: string,
+  committee: readonly HandOverStaff[],
+  leaverId: string,
+): HandOverStaff | undefined {
   const isMediatorHere = (person: HandOverStaff) => person.role === 'mediator' && person.unitId === committeeUnitId && person.id !== leaverId;
   if (successor && isMediatorHere(successor)) return successor;
   return [...committee].filter(isMediatorHere).sort((a, b) => a.id.localeCompare(b.id))[0];

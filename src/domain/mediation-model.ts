@@ -373,7 +373,9 @@ export function mediationInputFor(
   const committeeOf = (unitId: string) =>
     options.org
       ? options.org.staffWithPost(unitId, 'mediator').map((person) => person.id)
-      : config.staff.filter((person) => person.active !== false && postsOf(person).some((post) => post.role === 'mediator' && post.unit === unitId)).map((person) => person.id);
+      : config.staff
+          .filter((person) => person.active !== false && postsOf(person).some((post) => post.role === 'mediator' && post.unit === unitId))
+          .map((person) => person.id);
   const ladder: MediationRung[] = dispute.ladder.filter((rung) => rung.level !== 'grid').map((rung) => ({ ...rung, mediatorIds: committeeOf(rung.unitId) }));
   if (ladder[0]?.level !== 'community') throw new Error(`case ${dispute.caseId} has no community on its ladder to mediate at`);
   const submittedBy = dispute.submittedBy;

@@ -103,7 +103,12 @@ const ALLOWED_IN: Record<MediationActionType, readonly MediationStage[]> = {
 
 type Staff = Extract<Actor, { kind: 'staff' }>;
 const isStaff = (actor: Actor): actor is Staff => actor.kind === 'staff';
-const onLadder = (actor: Staff, state: MediationState, roles?: readonly Role[]) => actsIn(actor, state.ladder.map((rung) => rung.unitId), roles);
+const onLadder = (actor: Staff, state: MediationState, roles?: readonly Role[]) =>
+  actsIn(
+    actor,
+    state.ladder.map((rung) => rung.unitId),
+    roles,
+  );
 
 /** Admins anywhere; supervisors with a post at one of the mediation's committees. */
 function supervises(actor: Actor, state: MediationState): boolean {

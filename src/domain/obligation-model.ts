@@ -178,7 +178,9 @@ export function seededObligations(config: ObligationSettings, org: OrgTree, now:
         .postsOf(person.id)
         .filter((post) => post.role === rule.obligee.role && org.unit(post.unit)?.level === rule.obligee.level)
         .flatMap((post) => org.allUnits().filter((unit) => unit.level === rule.targetLevel && org.isWithin(unit.id, post.unit)))
-        .map((unit) => obligationInputFor(config, org, { obligeeId: person.id, unitId: unit.id, period: rule.period, times: rule.times, ruleId: rule.id }, now)),
+        .map((unit) =>
+          obligationInputFor(config, org, { obligeeId: person.id, unitId: unit.id, period: rule.period, times: rule.times, ruleId: rule.id }, now),
+        ),
     ),
   );
 }

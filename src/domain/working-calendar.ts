@@ -232,9 +232,7 @@ function assertHasWorkingTime(compiled: Compiled): void {
 
 function noWorkingTime(compiled: Compiled, fromMs?: number): Error {
   const from = fromMs === undefined ? '' : ` within ${MAX_IDLE_DAYS} days of ${DateTime.fromMillis(fromMs, { zone: compiled.zone }).toISO() ?? fromMs}`;
-  return new Error(
-    `working calendar has no working time${from}: check calendar.workingHours, calendar.weekend and calendar.workingWeekends`,
-  );
+  return new Error(`working calendar has no working time${from}: check calendar.workingHours, calendar.weekend and calendar.workingWeekends`);
 }
 
 function spansOfDay(dayNumber: number, compiled: Compiled): WorkingSpan[] {

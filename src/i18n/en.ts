@@ -202,8 +202,10 @@ export const en: Catalog = {
   },
   /** How far ahead the working-day calendar is known, as `/readyz` reports it to operators. */
   calendar: {
-    horizonEnding: 'The working-day calendar is known only through {{knownThrough}} ({{days}} days left): later deadlines skip weekends but not public holidays; update the holiday schedule',
-    horizonPassed: 'The working-day calendar was known only through {{knownThrough}}: deadlines now skip weekends but not public holidays; update the holiday schedule at once',
+    horizonEnding:
+      'The working-day calendar is known only through {{knownThrough}} ({{days}} days left): later deadlines skip weekends but not public holidays; update the holiday schedule',
+    horizonPassed:
+      'The working-day calendar was known only through {{knownThrough}}: deadlines now skip weekends but not public holidays; update the holiday schedule at once',
   },
   /** problem+json `detail` texts. */
   detail: {
@@ -393,7 +395,8 @@ export const en: Catalog = {
       notFound: 'Cannot read this case: {{error}}',
       currentDeadline: 'Current deadline',
       overdueNow: 'Overdue',
-      dueBeyondCalendar: 'This deadline falls after the last date the holiday calendar knows: it counts weekends only and may be a working day early. Update the calendar once the holiday notice is out.',
+      dueBeyondCalendar:
+        'This deadline falls after the last date the holiday calendar knows: it counts weekends only and may be a working day early. Update the calendar once the holiday notice is out.',
       submittedAt: 'Submitted',
       description: 'Request',
       address: 'Address',

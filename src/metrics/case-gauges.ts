@@ -37,7 +37,10 @@ function defineGauges(): void {
     const base = `WorkflowType = '${CASE_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`;
     const cells = OPEN_STATUSES.flatMap((status) => LEVELS.map((level) => ({ status, level })));
     const answers = await Promise.all(
-      cells.map(async (cell) => ({ ...cell, value: (await client.workflow.count(`${base} AND ${STATUS.name} = '${cell.status}' AND ${LEVEL.name} = '${cell.level}'`)).count })),
+      cells.map(async (cell) => ({
+        ...cell,
+        value: (await client.workflow.count(`${base} AND ${STATUS.name} = '${cell.status}' AND ${LEVEL.name} = '${cell.level}'`)).count,
+      })),
     );
     const late = await client.workflow.count(`${base} AND (${OVERDUE.name} = true OR ${DUE_AT.name} < '${now().toISOString()}')`);
     counts = answers;

@@ -39,7 +39,11 @@ export function renderNotification(request: NotificationRequest, ctx: RenderCont
   const t = translator(ctx.locale);
   const { facts, obligation } = request;
   const local = (value: string | number | undefined) =>
-    typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? formatLocalTime(value, ctx.timeZone) : isSystemReason(String(value)) ? t(String(value)) : String(value ?? '');
+    typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)
+      ? formatLocalTime(value, ctx.timeZone)
+      : isSystemReason(String(value))
+        ? t(String(value))
+        : String(value ?? '');
   const previous = request.timeline?.filter((entry) => entry.type === 'escalated').at(-1)?.details?.from as { level?: string } | undefined;
   const values: Record<string, string> = {
     caseId: facts?.caseId ?? '',
@@ -100,7 +104,10 @@ export function renderNotification(request: NotificationRequest, ctx: RenderCont
     `<p>${e(greeting)}</p>`,
     `<p>${e(body)}</p>`,
     '<table style="border-collapse: collapse">',
-    ...facts_.map(([label, value]) => `<tr><th style="text-align: left; padding: 2px 12px 2px 0; vertical-align: top">${e(label)}</th><td style="white-space: pre-wrap">${e(value)}</td></tr>`),
+    ...facts_.map(
+      ([label, value]) =>
+        `<tr><th style="text-align: left; padding: 2px 12px 2px 0; vertical-align: top">${e(label)}</th><td style="white-space: pre-wrap">${e(value)}</td></tr>`,
+    ),
     '</table>',
     ...(history.length > 0 ? [`<h3>${e(t('mail.facts.history'))}</h3><ol>`, ...history.map((line) => `<li>${e(line)}</li>`), '</ol>'] : []),
     ...(ctx.caseUrl ? [`<p><a href="${e(ctx.caseUrl)}">${e(t('mail.facts.link'))}</a></p>`] : []),

@@ -9,7 +9,10 @@ import { isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
 export function isExecutionGone(error: unknown): boolean {
   if (error instanceof WorkflowNotFoundError) return true;
   const cause = (error as { cause?: unknown } | null)?.cause;
-  return (isGrpcServiceError(error) && error.code === status.NOT_FOUND) || (isGrpcServiceError(cause) && cause.code === status.NOT_FOUND && !/completed/i.test(cause.details));
+  return (
+    (isGrpcServiceError(error) && error.code === status.NOT_FOUND) ||
+    (isGrpcServiceError(cause) && cause.code === status.NOT_FOUND && !/completed/i.test(cause.details))
+  );
 }
 
 /**

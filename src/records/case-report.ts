@@ -56,7 +56,17 @@ interface Tally {
   open: number;
 }
 
-const emptyTally = (): Tally => ({ received: 0, resolved: 0, within: 0, escalations: { community: 0, street: 0, district: 0 }, durations: [], reopened: 0, ratings: [], cancelled: 0, open: 0 });
+const emptyTally = (): Tally => ({
+  received: 0,
+  resolved: 0,
+  within: 0,
+  escalations: { community: 0, street: 0, district: 0 },
+  durations: [],
+  reopened: 0,
+  ratings: [],
+  cancelled: 0,
+  open: 0,
+});
 
 function metricsOf(tally: Tally): CaseMetrics {
   return {
@@ -100,7 +110,8 @@ export async function caseReport(store: RecordsStore, org: OrgTree, unitId: stri
   const escalationsOf = new Map<string, EscalationLevel[]>();
   for (const event of escalations) {
     const level = (JSON.parse(event.data) as { details?: { to?: { level?: string } } }).details?.to?.level;
-    if (level === 'community' || level === 'street' || level === 'district') escalationsOf.set(event.workflow_id, [...(escalationsOf.get(event.workflow_id) ?? []), level]);
+    if (level === 'community' || level === 'street' || level === 'district')
+      escalationsOf.set(event.workflow_id, [...(escalationsOf.get(event.workflow_id) ?? []), level]);
   }
 
   const totals = emptyTally();
@@ -109,7 +120,12 @@ export async function caseReport(store: RecordsStore, org: OrgTree, unitId: stri
   const byPeriod = new Map<string, Tally>();
   const groupOf = (groups: Map<string, Tally>, key: string) => groups.get(key) ?? groups.set(key, emptyTally()).get(key)!;
   for (const row of cases) {
-    const tallies = [totals, groupOf(byCategory, row.category), groupOf(byUnit, scope.childOf.get(row.grid_id) ?? row.grid_id), groupOf(byPeriod, bucketOf(row.submitted_at, period))];
+    const tallies = [
+      totals,
+      groupOf(byCategory, row.category),
+      groupOf(byUnit, scope.childOf.get(row.grid_id) ?? row.grid_id),
+      groupOf(byPeriod, bucketOf(row.submitted_at, period)),
+    ];
     const resolved = row.resolved_at !== null && (row.status === 'resolved' || row.status === 'closed');
     for (const tally of tallies) {
       tally.received++;

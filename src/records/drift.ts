@@ -56,7 +56,12 @@ async function storeRows(store: RecordsStore): Promise<(OpenWork & { open: boole
   ]);
   return [
     ...cases.map((row) => ({ id: row.id, kind: 'case' as const, status: row.status, open: !(FINAL_STATUSES as readonly string[]).includes(row.status) })),
-    ...mediations.map((row) => ({ id: row.id, kind: 'mediation' as const, status: row.stage, open: !(FINAL_MEDIATION_STAGES as readonly string[]).includes(row.stage) })),
+    ...mediations.map((row) => ({
+      id: row.id,
+      kind: 'mediation' as const,
+      status: row.stage,
+      open: !(FINAL_MEDIATION_STAGES as readonly string[]).includes(row.stage),
+    })),
     ...obligations.map((row) => ({ id: row.id, kind: 'obligation' as const, status: row.status, open: row.status !== 'ended' })),
   ];
 }
@@ -78,7 +83,8 @@ export async function driftReport(store: RecordsStore, temporalOpen: readonly Op
     const row = rows.get(work.id);
     if (!row) report.missingInStore.push(work);
     else if (!row.open) report.endedInStore.push(work);
-    else if (work.kind !== 'obligation' && row.status !== work.status) report.statusDiffers.push({ id: work.id, kind: work.kind, temporal: work.status, store: row.status });
+    else if (work.kind !== 'obligation' && row.status !== work.status)
+      report.statusDiffers.push({ id: work.id, kind: work.kind, temporal: work.status, store: row.status });
   }
   for (const row of rows.values()) {
     if (row.open && !running.has(row.id)) report.notRunningInTemporal.push({ id: row.id, kind: row.kind, status: row.status });

@@ -40,7 +40,8 @@ export interface MediationReport {
 type Counts = Omit<MediationMetrics, 'agreementRatePercent'>;
 const emptyCounts = (): Counts => ({ started: 0, agreement: 0, fulfilled: 0, breached: 0, declined: 0, referred: 0, withdrawn: 0, open: 0, escalated: 0 });
 const metricsOf = (counts: Counts): MediationMetrics => ({ ...counts, agreementRatePercent: percent(counts.agreement, counts.started) });
-const rowsOf = (groups: Map<string, Counts>) => [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, counts]) => ({ key, ...metricsOf(counts) }));
+const rowsOf = (groups: Map<string, Counts>) =>
+  [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, counts]) => ({ key, ...metricsOf(counts) }));
 
 /** Builds the mediation report of `unitId`'s subtree for `period`. */
 export async function mediationReport(store: RecordsStore, org: OrgTree, unitId: string, period: ReportPeriod): Promise<MediationReport> {
@@ -58,7 +59,12 @@ export async function mediationReport(store: RecordsStore, org: OrgTree, unitId:
   const byPeriod = new Map<string, Counts>();
   const groupOf = (groups: Map<string, Counts>, key: string) => groups.get(key) ?? groups.set(key, emptyCounts()).get(key)!;
   for (const row of rows) {
-    const groups = [totals, groupOf(byCategory, row.category), groupOf(byUnit, scope.childOf.get(row.community_id) ?? row.community_id), groupOf(byPeriod, bucketOf(row.started_at, period))];
+    const groups = [
+      totals,
+      groupOf(byCategory, row.category),
+      groupOf(byUnit, scope.childOf.get(row.community_id) ?? row.community_id),
+      groupOf(byPeriod, bucketOf(row.started_at, period)),
+    ];
     for (const counts of groups) {
       counts.started++;
       if (row.agreement === 1) counts.agreement++;

@@ -45,7 +45,8 @@ interface PeriodClosed {
 type Counts = Omit<ComplianceMetrics, 'compliancePercent'>;
 const emptyCounts = (): Counts => ({ periods: 0, met: 0, missed: 0, escalations: 0 });
 const metricsOf = (counts: Counts): ComplianceMetrics => ({ ...counts, compliancePercent: percent(counts.met, counts.periods) });
-const rowsOf = (groups: Map<string, Counts>) => [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, counts]) => ({ key, ...metricsOf(counts) }));
+const rowsOf = (groups: Map<string, Counts>) =>
+  [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, counts]) => ({ key, ...metricsOf(counts) }));
 
 /** Builds the obligation report of `unitId`'s subtree for `period`. */
 export async function obligationReport(store: RecordsStore, org: OrgTree, unitId: string, period: ReportPeriod): Promise<ObligationReport> {

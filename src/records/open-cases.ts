@@ -16,7 +16,10 @@ const CHUNK = 500;
 
 /** Open cases whose grid lies in the subtree of `unitId`, as the supervision functions take them. */
 export async function openCasesUnder(store: RecordsStore, org: OrgTree, unitId: string): Promise<CaseSummary[]> {
-  const grids = org.allUnits().filter((unit) => unit.level === 'grid' && org.isWithin(unit.id, unitId)).map((unit) => unit.id);
+  const grids = org
+    .allUnits()
+    .filter((unit) => unit.level === 'grid' && org.isWithin(unit.id, unitId))
+    .map((unit) => unit.id);
   const lineage = new Map(grids.map((grid) => [grid, org.lineageIds(grid)]));
   const cases: CaseSummary[] = [];
   for (let start = 0; start < grids.length; start += CHUNK) {

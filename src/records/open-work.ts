@@ -50,7 +50,11 @@ async function openCases(store: RecordsStore, { staffId, after, limit }: OpenWor
     .where('status', 'not in', [...FINAL_STATUSES]);
   if (after !== undefined) query = query.where('id', '>', after);
   const rows = await query.orderBy('id').limit(limit).execute();
-  return pageOf('case', rows.map((row) => row.id), limit);
+  return pageOf(
+    'case',
+    rows.map((row) => row.id),
+    limit,
+  );
 }
 
 /** `%`, `_` and the escape character itself match literally in a LIKE pattern. */
@@ -86,5 +90,9 @@ async function openObligations(store: RecordsStore, { staffId, after, limit }: O
     .where('status', '!=', 'ended');
   if (after !== undefined) query = query.where('id', '>', after);
   const rows = await query.orderBy('id').limit(limit).execute();
-  return pageOf('obligation', rows.map((row) => row.id), limit);
+  return pageOf(
+    'obligation',
+    rows.map((row) => row.id),
+    limit,
+  );
 }

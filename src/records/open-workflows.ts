@@ -12,7 +12,6 @@ import type { RecordsStore } from './store';
 export const CALENDAR_WORK_KINDS = ['case', 'mediation'] as const;
 export type CalendarWorkKind = (typeof CALENDAR_WORK_KINDS)[number];
 
-
 /** One page of open work of `kind` with ids after `after` (exclusive), at most `limit` ids. */
 export async function openWorkflowIdsAfter(store: RecordsStore, kind: CalendarWorkKind, after: string, limit: number): Promise<string[]> {
   if (kind === 'case') {

@@ -31,19 +31,38 @@ export async function rebuildCurrentState(store: RecordsStore, options: { workfl
       const state = JSON.parse(latest.state!) as Record<string, unknown>;
       const facts = foldDerived(NO_FACTS, events.filter((event) => event.seq <= lastSeq).map(toEvent));
       // Redaction is a fact about the row (its events were redacted with it): a rebuild keeps it.
-      const redacted = kind === 'obligation' ? undefined : await trx.selectFrom(kind === 'case' ? 'case_records' : 'mediation_records').select('redacted_at').where('id', '=', id).executeTakeFirst();
+      const redacted =
+        kind === 'obligation'
+          ? undefined
+          : await trx
+              .selectFrom(kind === 'case' ? 'case_records' : 'mediation_records')
+              .select('redacted_at')
+              .where('id', '=', id)
+              .executeTakeFirst();
       if (kind === 'case') {
         const row = { ...caseRow(state as unknown as CaseSnapshot, facts, lastSeq, now), redacted_at: redacted?.redacted_at ?? null };
         const { id: _id, ...update } = row;
-        await trx.insertInto('case_records').values(row).onConflict((conflict) => conflict.column('id').doUpdateSet(update)).execute();
+        await trx
+          .insertInto('case_records')
+          .values(row)
+          .onConflict((conflict) => conflict.column('id').doUpdateSet(update))
+          .execute();
       } else if (kind === 'mediation') {
         const row = { ...mediationRow(state as unknown as MediationSnapshot, facts, lastSeq, now), redacted_at: redacted?.redacted_at ?? null };
         const { id: _id, ...update } = row;
-        await trx.insertInto('mediation_records').values(row).onConflict((conflict) => conflict.column('id').doUpdateSet(update)).execute();
+        await trx
+          .insertInto('mediation_records')
+          .values(row)
+          .onConflict((conflict) => conflict.column('id').doUpdateSet(update))
+          .execute();
       } else {
         const row = obligationRow(state as unknown as ObligationState, lastSeq, now);
         const { id: _id, ...update } = row;
-        await trx.insertInto('obligation_records').values(row).onConflict((conflict) => conflict.column('id').doUpdateSet(update)).execute();
+        await trx
+          .insertInto('obligation_records')
+          .values(row)
+          .onConflict((conflict) => conflict.column('id').doUpdateSet(update))
+          .execute();
       }
       result[kind]++;
     }

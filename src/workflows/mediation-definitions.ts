@@ -22,7 +22,6 @@ export const mediationActionUpdate = defineUpdate<MediationState, [MediationActi
 export const MEDIATION_CONFLICT = 'MediationConflict';
 export const MEDIATION_FORBIDDEN = 'MediationForbidden';
 
-
 /** Workflow id of a mediation: the mediation id is the workflow id, so the API needs no lookup table. */
 export function mediationWorkflowId(mediationId: string): string {
   return mediationId;

@@ -56,7 +56,10 @@ const treeMeta = (page: Page, unitId: string) => page.locator(`#dir-tree li[data
 describe('the directory admin page (headless Chromium)', () => {
   test('an admin adds a grid worker, moves a grid, sees the audit, meets refusals in place, and hands a leaver over', async () => {
     // A contact duty held by the grid worker of g2, who leaves at the end: the hand-over has something to hand.
-    const duty = await http(stack, 'POST', '/api/v1/obligations', { body: { obligeeId: 'g2-worker', unitId: 'g2', period: 'P7D', times: 1 }, headers: bearer('d-admin') });
+    const duty = await http(stack, 'POST', '/api/v1/obligations', {
+      body: { obligeeId: 'g2-worker', unitId: 'g2', period: 'P7D', times: 1 },
+      headers: bearer('d-admin'),
+    });
     expect(duty.status).toBe(201);
 
     const { page, errors } = await newPage(DESKTOP);
@@ -65,7 +68,14 @@ describe('the directory admin page (headless Chromium)', () => {
     await page.getByRole('heading', { name: '组织目录管理' }).waitFor();
     await expect(page.locator('#dir-summary').textContent()).resolves.toContain('您管理的范围：区');
     // The whole tree of the scope, each unit with its duty officer.
-    expect(await page.locator('#dir-tree li').evaluateAll((items) => items.map((item) => item.getAttribute('data-unit')))).toEqual(['d', 's', 'c', 'g', 'c2', 'g2']);
+    expect(await page.locator('#dir-tree li').evaluateAll((items) => items.map((item) => item.getAttribute('data-unit')))).toEqual([
+      'd',
+      's',
+      'c',
+      'g',
+      'c2',
+      'g2',
+    ]);
     await expect(treeMeta(page, 'g')).resolves.toBe('网格 · 值班：网格员');
     await expect(treeMeta(page, 'c2')).resolves.toBe('社区/村 · 值班：另一书记');
 
@@ -85,7 +95,11 @@ describe('the directory admin page (headless Chromium)', () => {
     await expect(treeMeta(page, 'g')).resolves.toBe('网格 · 值班：新网格员');
     const newRow = page.locator('#dir-unit tr').filter({ hasText: 'g-new' });
     await expect(newRow.textContent()).resolves.toContain('网格 · 网格员 · 本单位值班人员');
-    expect((await http(stack, 'GET', '/api/v1/admin/staff/g-new', { headers: bearer('d-admin') })).body.staff).toMatchObject({ unit: 'g', dutyOfficerOf: ['g'], active: true });
+    expect((await http(stack, 'GET', '/api/v1/admin/staff/g-new', { headers: bearer('d-admin') })).body.staff).toMatchObject({
+      unit: 'g',
+      dutyOfficerOf: ['g'],
+      active: true,
+    });
 
     // Moving the only grid worker of g2 away is refused, beside the field that would do it.
     await choose(page, '另一网格', '网格');
@@ -130,14 +144,19 @@ describe('the directory admin page (headless Chromium)', () => {
     await page.getByRole('button', { name: '编辑单位' }).click();
     await unitForm.getByLabel('地址').fill('测试路1号\n测试路1号附楼');
     const read = await http(stack, 'GET', '/api/v1/admin/units/g', { headers: bearer('d-admin') });
-    const meanwhile = await http(stack, 'PATCH', '/api/v1/admin/units/g', { headers: { ...bearer('d-admin'), 'if-match': read.headers.get('etag')! }, body: { addresses: ['测试路1号', '测试路1号东'] } });
+    const meanwhile = await http(stack, 'PATCH', '/api/v1/admin/units/g', {
+      headers: { ...bearer('d-admin'), 'if-match': read.headers.get('etag')! },
+      body: { addresses: ['测试路1号', '测试路1号东'] },
+    });
     expect(meanwhile.status).toBe(200);
     await unitForm.getByRole('button', { name: '保存' }).click();
     await unitForm.getByRole('alert').filter({ hasText: '该条目在您打开后已被他人修改，您的修改未保存。请重新读取后再改。' }).waitFor();
     await unitForm.getByRole('button', { name: '重新读取该条目' }).click();
     // The form is filled again once the entry has been read: wait for it rather than read at once.
     const reloaded = page.locator('#dir-edit-unit').getByLabel('地址');
-    await waitFor(async () => ((await reloaded.inputValue()) === '测试路1号\n测试路1号东' ? true : undefined), 10_000, 'the reloaded addresses').catch(() => undefined);
+    await waitFor(async () => ((await reloaded.inputValue()) === '测试路1号\n测试路1号东' ? true : undefined), 10_000, 'the reloaded addresses').catch(
+      () => undefined,
+    );
     await expect(reloaded.inputValue()).resolves.toBe('测试路1号\n测试路1号东');
     expect((await http(stack, 'GET', '/api/v1/admin/units/g', { headers: bearer('d-admin') })).body.unit.addresses).toEqual(['测试路1号', '测试路1号东']);
 
@@ -147,7 +166,10 @@ describe('the directory admin page (headless Chromium)', () => {
     const leave = page.locator('#dir-deactivate');
     await expect(leave.textContent()).resolves.toContain('另一网格员现为以下单位的值班人员，这些值班岗位也交给接替人员：另一网格');
     // The successor is chosen among active staff, the leaver not among them.
-    const successors = await leave.getByLabel('接替人员', { exact: true }).locator('option').evaluateAll((options) => options.map((option) => option.getAttribute('value')));
+    const successors = await leave
+      .getByLabel('接替人员', { exact: true })
+      .locator('option')
+      .evaluateAll((options) => options.map((option) => option.getAttribute('value')));
     expect(successors).toContain('g-new');
     expect(successors).not.toContain('g2-worker');
     await leave.getByLabel('接替人员', { exact: true }).selectOption('g-new');
@@ -229,7 +251,13 @@ describe('the directory admin page (headless Chromium)', () => {
     await notice(page).filter({ hasText: '已新增单位：第三网格（g3）' }).waitFor();
     await page.locator('#dir-tree li[data-unit="c"] li[data-unit="g3"]').waitFor();
     const added = await http(stack, 'GET', '/api/v1/admin/units/g3', { headers: bearer('d-admin') });
-    expect(added.body.unit).toMatchObject({ parent: 'c', level: 'grid', dutyOfficer: { id: 'g-worker' }, addresses: ['测试路3号'], bounds: [121.5, 39.5, 121.6, 39.6] });
+    expect(added.body.unit).toMatchObject({
+      parent: 'c',
+      level: 'grid',
+      dutyOfficer: { id: 'g-worker' },
+      addresses: ['测试路3号'],
+      bounds: [121.5, 39.5, 121.6, 39.6],
+    });
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
     expect(await page.locator('body').textContent()).not.toContain('dashboard.');
     expect(errors).toEqual([]);
@@ -243,7 +271,10 @@ describe('the directory admin page (headless Chromium)', () => {
     await page.goto(`${stack.baseUrl}/dashboard/#/directory`);
     const refusal = await http(stack, 'GET', '/api/v1/admin/directory', { headers: { ...bearer('s-lead'), 'accept-language': 'zh-CN' } });
     expect(refusal.status).toBe(403);
-    await page.getByRole('alert').filter({ hasText: `无法打开组织目录：${refusal.body.detail as string}` }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: `无法打开组织目录：${refusal.body.detail as string}` })
+      .waitFor();
     expect(await page.locator('#dir-tree').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();

@@ -71,7 +71,11 @@ export class DrillClient {
   }
 
   /** Repeats `send` until `settled` says the outcome is known; a 5xx or no answer means "try again". */
-  private async untilSettled<T>(what: string, send: () => Promise<DrillAnswer | undefined>, settled: (answer: DrillAnswer) => Promise<T | undefined> | T | undefined): Promise<T> {
+  private async untilSettled<T>(
+    what: string,
+    send: () => Promise<DrillAnswer | undefined>,
+    settled: (answer: DrillAnswer) => Promise<T | undefined> | T | undefined,
+  ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       if (attempt > 1) this.retries++;
       const answer = await send();

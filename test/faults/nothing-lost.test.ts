@@ -81,7 +81,14 @@ describe('nothing is lost when the worker, Temporal and SMTP fail under load', (
     await worker.start();
 
     client = createApiClient({ address: devServer.address, namespace: devServer.namespace });
-    const app = createApp({ config, org: new OrgTree(config.units, config.staff), client, taskQueue: TASK_QUEUE, authSecret, logger: pino({ level: 'silent' }) });
+    const app = createApp({
+      config,
+      org: new OrgTree(config.units, config.staff),
+      client,
+      taskQueue: TASK_QUEUE,
+      authSecret,
+      logger: pino({ level: 'silent' }),
+    });
     server = await new Promise<Server>((resolve) => {
       const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
     });
@@ -188,7 +195,9 @@ describe('nothing is lost when the worker, Temporal and SMTP fail under load', (
 
     const started = Date.now();
     await Promise.all([...Array.from({ length: CLIENTS }, (_, clientNo) => runClient(clientNo)), faults()]);
-    log(`load done in ${Math.round((Date.now() - started) / 1000)} s: ${acknowledged.size} cases acknowledged, ${drill.retries} retries, ${drill.replayedSubmissions} submissions answered by replay, ${drill.unavailableAnswers} answers 503, ${drill.droppedRequests} dropped`);
+    log(
+      `load done in ${Math.round((Date.now() - started) / 1000)} s: ${acknowledged.size} cases acknowledged, ${drill.retries} retries, ${drill.replayedSubmissions} submissions answered by replay, ${drill.unavailableAnswers} answers 503, ${drill.droppedRequests} dropped`,
+    );
 
     // ── While Temporal was down ────────────────────────────────────────────────────────────────
     log(`probes while Temporal was down: ${probes.map((probe) => `${probe.request} ${probe.status} in ${probe.ms} ms`).join(', ')}`);
@@ -240,7 +249,9 @@ describe('nothing is lost when the worker, Temporal and SMTP fail under load', (
     });
     const received = smtp.messages.map(messageIdOf);
     const mail = compareMail(ledger.expected, received);
-    log(`e-mail: ${ledger.expected.size} asked for and reported delivered, ${received.length} received, ${ledger.retried} notifications retried, repeated: ${mail.repeated.length} (${mail.repeated.slice(0, 5).join(', ')})`);
+    log(
+      `e-mail: ${ledger.expected.size} asked for and reported delivered, ${received.length} received, ${ledger.retried} notifications retried, repeated: ${mail.repeated.length} (${mail.repeated.slice(0, 5).join(', ')})`,
+    );
     // The SMTP outage must have made some deliveries fail and retry, or it tested nothing.
     expect(ledger.retried).toBeGreaterThan(0);
     expect(mail.missing).toEqual([]);
@@ -273,7 +284,9 @@ function judge(group: DrillGroup, state: CaseState): string | undefined {
       return ok ? undefined : `${state.status} at ${state.level}, overdue ${String(state.overdue)}: ${timeline}`;
     }
     case 'resolved':
-      return state.status === 'resolved' && count('acknowledged') === 1 && count('resolved') === 1 && count('escalated') === 0 ? undefined : `${state.status}: ${timeline}`;
+      return state.status === 'resolved' && count('acknowledged') === 1 && count('resolved') === 1 && count('escalated') === 0
+        ? undefined
+        : `${state.status}: ${timeline}`;
     case 'cancelled':
       return state.status === 'cancelled' && count('cancelled') === 1 && count('escalated') === 0 ? undefined : `${state.status}: ${timeline}`;
     case 'acknowledged':
@@ -306,7 +319,8 @@ async function waitUntil<T>(what: string, check: () => Promise<T | undefined>, d
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${describe ? ` (${describe()})` : ''}${last instanceof Error ? `: ${last.message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${describe ? ` (${describe()})` : ''}${last instanceof Error ? `: ${last.message}` : ''}`);
     await pause(3_000);
   }
 }

@@ -37,7 +37,8 @@ export class MemoryDirectory implements DirectoryForHandOver {
     if (change.successorId !== undefined && (!this.isActive(change.successorId) || change.successorId === change.staffId)) {
       problems.push({ field: 'successorId', key: 'field.unknownStaff' });
     }
-    if (change.returnToUnitId !== undefined && !this.dutyOfficers.has(change.returnToUnitId)) problems.push({ field: 'returnToUnitId', key: 'field.unknownUnit' });
+    if (change.returnToUnitId !== undefined && !this.dutyOfficers.has(change.returnToUnitId))
+      problems.push({ field: 'returnToUnitId', key: 'field.unknownUnit' });
     return Promise.resolve(problems);
   }
 

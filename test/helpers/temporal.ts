@@ -44,7 +44,7 @@ export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
 export async function endWhenIdle(client: Client, workflowIds: string[]): Promise<void> {
   for (const workflowId of workflowIds.splice(0)) {
     const handle = client.workflow.getHandle(workflowId);
-    for (let idle = 0, giveUpAt = Date.now() + 5_000; idle < 2 && Date.now() < giveUpAt; ) {
+    for (let idle = 0, giveUpAt = Date.now() + 5_000; idle < 2 && Date.now() < giveUpAt;) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       const description = await handle.describe().catch(() => undefined);
       const busy = description?.status.name === 'RUNNING' && (description.raw.pendingWorkflowTask || (description.raw.pendingActivities ?? []).length > 0);

@@ -88,7 +88,10 @@ async function submitCase(): Promise<{ id: string; caseToken: string }> {
 
 /** Takes a case through a step as the grid worker, asserting it was accepted. */
 async function step(caseId: string, action: Record<string, unknown>): Promise<void> {
-  const response = await http(stack, 'POST', `/api/v1/cases/${caseId}/actions`, { body: action, headers: { authorization: `Bearer ${stack.tokenFor('sui-lei')}` } });
+  const response = await http(stack, 'POST', `/api/v1/cases/${caseId}/actions`, {
+    body: action,
+    headers: { authorization: `Bearer ${stack.tokenFor('sui-lei')}` },
+  });
   expect(response.status).toBe(200);
 }
 
@@ -202,8 +205,16 @@ const ROWS: Row[] = [
     request: (s, caller) => ({ method: 'POST', path: `/api/v1/mediations/${s.mediationId}/actions`, body: { type: 'note', note: `note by ${caller}` } }),
     expect: [401, 401, 401, 403, 403, 403, 403, 200, 403, 200, 403, 200, 200],
   },
-  { route: 'GET /supervision/overdue?unit=santang-1', request: () => ({ method: 'GET', path: '/api/v1/supervision/overdue?unit=santang-1' }), expect: STAFF_SUBTREE_READ },
-  { route: 'GET /supervision/summary?unit=santang-1', request: () => ({ method: 'GET', path: '/api/v1/supervision/summary?unit=santang-1' }), expect: STAFF_SUBTREE_READ },
+  {
+    route: 'GET /supervision/overdue?unit=santang-1',
+    request: () => ({ method: 'GET', path: '/api/v1/supervision/overdue?unit=santang-1' }),
+    expect: STAFF_SUBTREE_READ,
+  },
+  {
+    route: 'GET /supervision/summary?unit=santang-1',
+    request: () => ({ method: 'GET', path: '/api/v1/supervision/summary?unit=santang-1' }),
+    expect: STAFF_SUBTREE_READ,
+  },
   {
     route: 'POST /obligations (sui-lei contacts santang-1)',
     request: (_subject, caller) => ({
@@ -215,7 +226,11 @@ const ROWS: Row[] = [
     expect: [401, 401, 401, 403, 403, 403, 403, 201, 403, 201, 403, 201, 201],
   },
   { route: 'GET /obligations?unit=santang-1', request: () => ({ method: 'GET', path: '/api/v1/obligations?unit=santang-1' }), expect: STAFF_SUBTREE_READ },
-  { route: 'GET /obligations/compliance?unit=santang-1', request: () => ({ method: 'GET', path: '/api/v1/obligations/compliance?unit=santang-1' }), expect: STAFF_SUBTREE_READ },
+  {
+    route: 'GET /obligations/compliance?unit=santang-1',
+    request: () => ({ method: 'GET', path: '/api/v1/obligations/compliance?unit=santang-1' }),
+    expect: STAFF_SUBTREE_READ,
+  },
   { route: 'GET /obligations/:id', request: (s) => ({ method: 'GET', path: `/api/v1/obligations/${s.obligationId}` }), expect: STAFF_SUBTREE_READ },
   {
     route: 'POST /obligations/:id/contacts',
@@ -241,8 +256,16 @@ const ROWS: Row[] = [
     expect: [401, 401, 401, 403, 403, 200, 200, 200, 200, 200, 200, 200, 200],
   },
   { route: 'GET /reports/cases?unit=santang-1', request: () => ({ method: 'GET', path: '/api/v1/reports/cases?unit=santang-1' }), expect: STAFF_SUBTREE_READ },
-  { route: 'GET /reports/mediations?unit=santang-1', request: () => ({ method: 'GET', path: '/api/v1/reports/mediations?unit=santang-1' }), expect: STAFF_SUBTREE_READ },
-  { route: 'GET /reports/obligations?unit=santang-1', request: () => ({ method: 'GET', path: '/api/v1/reports/obligations?unit=santang-1' }), expect: STAFF_SUBTREE_READ },
+  {
+    route: 'GET /reports/mediations?unit=santang-1',
+    request: () => ({ method: 'GET', path: '/api/v1/reports/mediations?unit=santang-1' }),
+    expect: STAFF_SUBTREE_READ,
+  },
+  {
+    route: 'GET /reports/obligations?unit=santang-1',
+    request: () => ({ method: 'GET', path: '/api/v1/reports/obligations?unit=santang-1' }),
+    expect: STAFF_SUBTREE_READ,
+  },
   // The directory's admin API and the hand-over of leavers: admins only (liu-guoqing administers the district).
   { route: 'GET /admin/directory', request: () => ({ method: 'GET', path: '/api/v1/admin/directory' }), expect: ADMIN_ONLY(200) },
   { route: 'GET /admin/units', request: () => ({ method: 'GET', path: '/api/v1/admin/units' }), expect: ADMIN_ONLY(200) },
@@ -267,7 +290,12 @@ const ROWS: Row[] = [
     request: (_subject, caller) => ({
       method: 'POST',
       path: '/open311/v2/requests.json',
-      body: { service_code: 'road_repair', address_string: '三堂村一组5号楼', description: `路面坑洼 ${caller} #${++serial}`, attribute: { hazard: 'pothole' } },
+      body: {
+        service_code: 'road_repair',
+        address_string: '三堂村一组5号楼',
+        description: `路面坑洼 ${caller} #${++serial}`,
+        attribute: { hazard: 'pothole' },
+      },
     }),
     expect: [403, 403, 403, 201, 201, 403, 403, 403, 403, 403, 403, 403, 403],
   },
@@ -318,7 +346,7 @@ describe.each(ROWS)('$route', (row) => {
   });
 });
 
-describe('/me lists only the caller\'s own subtree', () => {
+describe("/me lists only the caller's own subtree", () => {
   test.each([
     ['gridWorker', ['santang-1'], ['santang-2', 'santang', 'changxing']],
     ['communityOut', ['bachagou'], ['santang', 'santang-1', 'changxingdao']],
@@ -342,21 +370,32 @@ describe('what the refused callers tried left no trace', () => {
 describe('a credential that does not verify is a 401, whatever else the request carries', () => {
   const secret = () => stack.authSecret;
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const unsigned = (claims: object) => `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
+  const unsigned = (claims: object) =>
+    `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
   const claims = () => ({ sub: 'liu-guoqing', iss: 'gridflow', exp: Math.floor(Date.now() / 1000) + 3600 });
 
   const BAD_TOKENS: [string, () => string][] = [
-    ['signed with another secret', () => jwt.sign({}, 'another-secret-of-at-least-32-characters', { algorithm: 'HS256', subject: 'liu-guoqing', issuer: 'gridflow', expiresIn: '1h' })],
-    ['a tampered payload', () => {
-      const [header, , signature] = stack.tokenFor('sui-lei').split('.');
-      return `${header}.${Buffer.from(JSON.stringify(claims())).toString('base64url')}.${signature}`;
-    }],
+    [
+      'signed with another secret',
+      () => jwt.sign({}, 'another-secret-of-at-least-32-characters', { algorithm: 'HS256', subject: 'liu-guoqing', issuer: 'gridflow', expiresIn: '1h' }),
+    ],
+    [
+      'a tampered payload',
+      () => {
+        const [header, , signature] = stack.tokenFor('sui-lei').split('.');
+        return `${header}.${Buffer.from(JSON.stringify(claims())).toString('base64url')}.${signature}`;
+      },
+    ],
     ['alg none', () => unsigned(claims())],
     ['alg none with an empty signature and no trailing dot', () => unsigned(claims()).slice(0, -1)],
     ['HS512 with the right secret', () => jwt.sign({}, secret(), { algorithm: 'HS512', subject: 'liu-guoqing', issuer: 'gridflow', expiresIn: '1h' })],
     ['HS384 with the right secret', () => jwt.sign({}, secret(), { algorithm: 'HS384', subject: 'liu-guoqing', issuer: 'gridflow', expiresIn: '1h' })],
     ['RS256 with a key of its own', () => jwt.sign({}, privateKey, { algorithm: 'RS256', subject: 'liu-guoqing', issuer: 'gridflow', expiresIn: '1h' })],
-    ['expired', () => jwt.sign({ iat: Math.floor(Date.now() / 1000) - 7200 }, secret(), { algorithm: 'HS256', subject: 'liu-guoqing', issuer: 'gridflow', expiresIn: '1h' })],
+    [
+      'expired',
+      () =>
+        jwt.sign({ iat: Math.floor(Date.now() / 1000) - 7200 }, secret(), { algorithm: 'HS256', subject: 'liu-guoqing', issuer: 'gridflow', expiresIn: '1h' }),
+    ],
     ['not valid yet', () => jwt.sign({}, secret(), { algorithm: 'HS256', subject: 'liu-guoqing', issuer: 'gridflow', expiresIn: '2h', notBefore: '1h' })],
     ['for an unknown staff id', () => stack.tokenFor('no-such-person')],
     ['without a subject', () => jwt.sign({}, secret(), { algorithm: 'HS256', issuer: 'gridflow', expiresIn: '1h' })],

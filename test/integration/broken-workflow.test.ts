@@ -56,17 +56,28 @@ const staff = () => ({ authorization: `Bearer ${stack.tokenFor(gridWorker.id)}` 
 /** Submits a case and waits until the records store holds it (the fallback needs something to read). */
 async function submitRecorded(): Promise<string> {
   const created = await http(stack, 'POST', '/api/v1/cases', {
-    body: { category: 'road_repair', description: '三堂村一组路灯不亮', address: `${grid.addresses[0]} 5号楼`, reporter: { name: '张三', phone: '13812345678' } },
+    body: {
+      category: 'road_repair',
+      description: '三堂村一组路灯不亮',
+      address: `${grid.addresses[0]} 5号楼`,
+      reporter: { name: '张三', phone: '13812345678' },
+    },
     headers: integration(),
   });
   expect(created.status).toBe(201);
   const id = created.body.id as string;
-  await waitFor(async () => ((await storedCase(stack.records, id))?.timeline.some((entry) => entry.type === 'assigned') ? true : undefined), 20_000, 'the case in the store');
+  await waitFor(
+    async () => ((await storedCase(stack.records, id))?.timeline.some((entry) => entry.type === 'assigned') ? true : undefined),
+    20_000,
+    'the case in the store',
+  );
   return id;
 }
 
 function unavailableCount(reason: string): number {
-  const metric = metricsRegistry.getSingleMetric('gridflow_live_state_unavailable_total') as unknown as { hashMap: Record<string, { value: number; labels: Record<string, string> }> };
+  const metric = metricsRegistry.getSingleMetric('gridflow_live_state_unavailable_total') as unknown as {
+    hashMap: Record<string, { value: number; labels: Record<string, string> }>;
+  };
   return Object.values(metric.hashMap)
     .filter((entry) => entry.labels.kind === 'case' && entry.labels.reason === reason)
     .reduce((sum, entry) => sum + entry.value, 0);
@@ -81,11 +92,15 @@ test('an unreplayable case stays readable from the store, its steps answer 503, 
 
   // The first reads may still wait on the old worker's sticky queue (answered as worker_unavailable);
   // once the new worker takes the task, it fails on replay.
-  const read = await waitFor(async () => {
-    const answer = await http(stack, 'GET', `/api/v1/cases/${id}`, { headers: integration() });
-    expect(answer.status).toBe(200);
-    return answer.body.liveState?.reason === 'unreplayable' ? answer : undefined;
-  }, 30_000, 'the case to be read as unreplayable');
+  const read = await waitFor(
+    async () => {
+      const answer = await http(stack, 'GET', `/api/v1/cases/${id}`, { headers: integration() });
+      expect(answer.status).toBe(200);
+      return answer.body.liveState?.reason === 'unreplayable' ? answer : undefined;
+    },
+    30_000,
+    'the case to be read as unreplayable',
+  );
   expect(read.body).toMatchObject({ id, status: 'assigned', liveState: { available: false, reason: 'unreplayable' } });
   expect(read.body.timeline.map((entry: { type: string }) => entry.type)).toEqual(['submitted', 'assigned']);
 
@@ -103,17 +118,27 @@ test('an unreplayable case stays readable from the store, its steps answer 503, 
 
   // The repair, as README "Operations" gives it: reset to the first workflow task, then replay-check.
   await run(temporalCliPath(), [
-    'workflow', 'reset',
-    '--address', stack.devServer.address,
-    '--namespace', stack.devServer.namespace,
-    '--workflow-id', caseWorkflowId(id),
-    '--type', 'FirstWorkflowTask',
-    '--reason', 'replay broken by deploy; re-run on the current code',
+    'workflow',
+    'reset',
+    '--address',
+    stack.devServer.address,
+    '--namespace',
+    stack.devServer.namespace,
+    '--workflow-id',
+    caseWorkflowId(id),
+    '--type',
+    'FirstWorkflowTask',
+    '--reason',
+    'replay broken by deploy; re-run on the current code',
   ]);
-  const repaired = await waitFor(async () => {
-    const answer = await http(stack, 'GET', `/api/v1/cases/${id}`, { headers: integration() });
-    return answer.status === 200 && answer.body.liveState === undefined ? answer.body : undefined;
-  }, 30_000, 'the reset case to answer live');
+  const repaired = await waitFor(
+    async () => {
+      const answer = await http(stack, 'GET', `/api/v1/cases/${id}`, { headers: integration() });
+      return answer.status === 200 && answer.body.liveState === undefined ? answer.body : undefined;
+    },
+    30_000,
+    'the reset case to answer live',
+  );
   expect(repaired).toMatchObject({ id, status: 'assigned' });
   const swept = await sweepHistories({ client: stack.client, executions: [{ workflowId: caseWorkflowId(id) }], workflowBundle: incompatible });
   expect(swept).toMatchObject({ replayed: 1, failures: [] });
@@ -143,9 +168,13 @@ test('with no worker answering, a case is read from the store within seconds and
   } finally {
     await stack.replaceWorker(good);
   }
-  const live = await waitFor(async () => {
-    const answer = await http(stack, 'GET', `/api/v1/cases/${id}`, { headers: integration() });
-    return answer.status === 200 && answer.body.liveState === undefined ? answer.body : undefined;
-  }, 30_000, 'the case to answer live again');
+  const live = await waitFor(
+    async () => {
+      const answer = await http(stack, 'GET', `/api/v1/cases/${id}`, { headers: integration() });
+      return answer.status === 200 && answer.body.liveState === undefined ? answer.body : undefined;
+    },
+    30_000,
+    'the case to answer live again',
+  );
   expect(live.timeline.map((entry: { type: string }) => entry.type)).toEqual(['submitted', 'assigned']);
 });

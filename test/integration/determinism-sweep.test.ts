@@ -44,11 +44,22 @@ const slowLookup = async (unitId: string) => {
 
 test('the sweep names a workflow that decided on the clock around a slow local activity', async () => {
   const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./fixtures/lookup-race-workflows'), logger: new DefaultLogger('WARN') });
-  const worker = await Worker.create({ connection, namespace: devServer.namespace, taskQueue: 'lookup-race', workflowBundle: bundle, activities: { currentDutyOfficer: slowLookup } });
+  const worker = await Worker.create({
+    connection,
+    namespace: devServer.namespace,
+    taskQueue: 'lookup-race',
+    workflowBundle: bundle,
+    activities: { currentDutyOfficer: slowLookup },
+  });
   const ids = ['race-1', 'race-2'];
   await worker.runUntil(async () => {
     for (const workflowId of ids) {
-      await client.workflow.execute('decideOnClockAroundLookup', { taskQueue: 'lookup-race', workflowId, args: [demoGrid.id], workflowTaskTimeout: '1 second' });
+      await client.workflow.execute('decideOnClockAroundLookup', {
+        taskQueue: 'lookup-race',
+        workflowId,
+        args: [demoGrid.id],
+        workflowTaskTimeout: '1 second',
+      });
     }
   });
   const result = await sweepHistories({ client, executions: ids.map((workflowId) => ({ workflowId })), workflowBundle: bundle });
@@ -71,11 +82,19 @@ test('cases whose duty-officer look-up is as slow escalate through the ladder an
       ids.map((caseId, n) => {
         // Two-second rungs, warnings at 50 and 75 %: the same shape as the burst that broke a case.
         const input = {
-          ...caseInputFor({ submittedAtMs: Date.now() + n * 150, sla: { clock: 'calendar', budgets: { grid: 2_000, community: 2_000, street: 2_000, district: 2_000 }, warnAt: [0.5, 0.75] } }),
+          ...caseInputFor({
+            submittedAtMs: Date.now() + n * 150,
+            sla: { clock: 'calendar', budgets: { grid: 2_000, community: 2_000, street: 2_000, district: 2_000 }, warnAt: [0.5, 0.75] },
+          }),
           caseId,
         };
         return client.workflow
-          .start(caseWorkflow, { taskQueue: 'slow-lookup', workflowId: caseId, args: [input, undefined, { searchAttributes: false }], workflowTaskTimeout: '1 second' })
+          .start(caseWorkflow, {
+            taskQueue: 'slow-lookup',
+            workflowId: caseId,
+            args: [input, undefined, { searchAttributes: false }],
+            workflowTaskTimeout: '1 second',
+          })
           .then(async (handle) => {
             for (;;) {
               const state = await handle.query('getCase').catch(() => undefined);

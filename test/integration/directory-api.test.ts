@@ -25,7 +25,16 @@ beforeAll(async () => {
   // The default poll of a real process, not the stack's quick one.
   const directory = await openDirectory({ records, config: stack.config, pollMs: 2_000 });
   const client = createApiClient({ address: stack.devServer.address, namespace: stack.devServer.namespace });
-  const app = createApp({ config: stack.config, org: directory.org, client, taskQueue: stack.taskQueue, authSecret: stack.authSecret, logger: pino({ level: 'silent' }), records, directory: directory.store });
+  const app = createApp({
+    config: stack.config,
+    org: directory.org,
+    client,
+    taskQueue: stack.taskQueue,
+    authSecret: stack.authSecret,
+    logger: pino({ level: 'silent' }),
+    records,
+    directory: directory.store,
+  });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
@@ -64,7 +73,10 @@ describe('the directory changed over HTTP reaches every process', () => {
     });
     expect(hire.status).toBe(201);
     const grid = await http(stack, 'GET', '/api/v1/admin/units/g', { headers: bearer('d-admin') });
-    const moved = await http(stack, 'PATCH', '/api/v1/admin/units/g', { headers: { ...bearer('d-admin'), 'if-match': grid.headers.get('etag')! }, body: { parent: 'c2' } });
+    const moved = await http(stack, 'PATCH', '/api/v1/admin/units/g', {
+      headers: { ...bearer('d-admin'), 'if-match': grid.headers.get('etag')! },
+      body: { parent: 'c2' },
+    });
     expect(moved.status).toBe(200);
     expect(moved.body.unit).toMatchObject({ id: 'g', parent: 'c2', dutyOfficer: { id: 'g-new' } });
 
@@ -78,15 +90,23 @@ describe('the directory changed over HTTP reaches every process', () => {
 
     // The other API process sees the change within its poll, and routes the same way.
     const started = Date.now();
-    await waitFor(async () => {
-      const unit = await http(second, 'GET', '/api/v1/admin/units/g', { headers: bearer('d-admin') });
-      return unit.body.unit?.parent === 'c2' && unit.body.unit?.dutyOfficer.id === 'g-new' ? true : undefined;
-    }, 10_000, 'the second API process to see the change');
+    await waitFor(
+      async () => {
+        const unit = await http(second, 'GET', '/api/v1/admin/units/g', { headers: bearer('d-admin') });
+        return unit.body.unit?.parent === 'c2' && unit.body.unit?.dutyOfficer.id === 'g-new' ? true : undefined;
+      },
+      10_000,
+      'the second API process to see the change',
+    );
     expect(Date.now() - started).toBeLessThan(5_000);
     const there = await submit(second, '测试路1号');
     expect(there).toMatchObject({ unitId: 'g', assigneeId: 'g-new' });
     // The new worker's mail arrived through the worker, which reads the same directory.
-    await waitFor(async () => ((await stack.mails()).some((mail) => mail.to && JSON.stringify(mail.to).includes('g-new@example.org')) ? true : undefined), 15_000, 'the assignment e-mail');
+    await waitFor(
+      async () => ((await stack.mails()).some((mail) => mail.to && JSON.stringify(mail.to).includes('g-new@example.org')) ? true : undefined),
+      15_000,
+      'the assignment e-mail',
+    );
 
     // c2's secretary, the community's duty officer when these cases were submitted, hands duty to c-sec.
     const duty = await http(stack, 'PATCH', '/api/v1/admin/units/c2', { headers: bearer('d-admin'), body: { dutyOfficer: 'c-sec' } });
@@ -94,12 +114,23 @@ describe('the directory changed over HTTP reaches every process', () => {
     expect(duty.body.unit.dutyOfficer.id).toBe('c-sec');
 
     // The grid's 4-second deadline passes: the escalation goes to whoever is on duty at c2 now.
-    const escalated = await waitFor(async () => {
-      const view = await http(stack, 'GET', `/api/v1/cases/${here.id}`, { headers: bearer('d-admin') });
-      return view.body.level === 'community' ? view.body : undefined;
-    }, 30_000, 'the case to escalate to the community');
+    const escalated = await waitFor(
+      async () => {
+        const view = await http(stack, 'GET', `/api/v1/cases/${here.id}`, { headers: bearer('d-admin') });
+        return view.body.level === 'community' ? view.body : undefined;
+      },
+      30_000,
+      'the case to escalate to the community',
+    );
     expect(escalated).toMatchObject({ unitId: 'c2', assigneeId: 'c-sec' });
-    await waitFor(async () => ((await stack.mails()).some((mail) => JSON.stringify(mail.to ?? '').includes('c-sec@example.org') && /c2|另一社区/.test(mail.subject ?? '')) ? true : undefined), 15_000, 'the escalation e-mail to c-sec');
+    await waitFor(
+      async () =>
+        (await stack.mails()).some((mail) => JSON.stringify(mail.to ?? '').includes('c-sec@example.org') && /c2|另一社区/.test(mail.subject ?? ''))
+          ? true
+          : undefined,
+      15_000,
+      'the escalation e-mail to c-sec',
+    );
   });
 
   test('a leaver’s token is refused at once on the process that deactivated them, and within seconds on the other', async () => {
@@ -109,7 +140,11 @@ describe('the directory changed over HTTP reaches every process', () => {
     const refused = await http(stack, 'GET', '/api/v1/me', { headers: { ...bearer('g-worker'), 'accept-language': 'en' } });
     expect(refused.status).toBe(401);
     expect(refused.body.detail).toBe('This staff member has left: their sign-in no longer works');
-    await waitFor(async () => ((await http(second, 'GET', '/api/v1/me', { headers: bearer('g-worker') })).status === 401 ? true : undefined), 10_000, 'the second process to refuse the leaver');
+    await waitFor(
+      async () => ((await http(second, 'GET', '/api/v1/me', { headers: bearer('g-worker') })).status === 401 ? true : undefined),
+      10_000,
+      'the second process to refuse the leaver',
+    );
     const audit = await http(second, 'GET', '/api/v1/admin/audit?kind=staff&id=g-worker&limit=1', { headers: bearer('d-admin') });
     expect(audit.body.entries[0]).toMatchObject({ change: 'staff.deactivate', actorId: 'd-admin', reason: '调离', after: { active: false } });
   });

@@ -65,10 +65,14 @@ describe('escalation scenario over HTTP (4-second SLAs)', () => {
       return response;
     };
     for (const supervisor of ['c-sec', 's-lead', 'd-admin', 'd-duty']) {
-      const seen = await waitFor(async () => {
-        const response = await overdueFor(supervisor);
-        return response.body.items?.some((item: { id: string }) => item.id === c.id) ? response : undefined;
-      }, 10_000, `${supervisor} to see the overdue case`);
+      const seen = await waitFor(
+        async () => {
+          const response = await overdueFor(supervisor);
+          return response.body.items?.some((item: { id: string }) => item.id === c.id) ? response : undefined;
+        },
+        10_000,
+        `${supervisor} to see the overdue case`,
+      );
       expect(seen.status).toBe(200);
       expect(seen.body.items.find((item: { id: string }) => item.id === c.id)).toMatchObject({ level: 'district', overdue: true });
     }
@@ -88,11 +92,17 @@ describe('escalation scenario over HTTP (4-second SLAs)', () => {
     expect(summary.body.children.find((child: { unitId: string }) => child.unitId === 'c').overdue).toBeGreaterThanOrEqual(1);
 
     // Every new assignee was told, with the supervisors of the unit it escalated to.
-    const mails = await waitFor(async () => {
-      const all = (await stack.mails()).filter((mail) => mail.subject?.includes(c.id));
-      const to = all.flatMap((mail) => (mail.to && !Array.isArray(mail.to) ? mail.to.value.map((v) => v.address) : []));
-      return ['c-sec@example.org', 's-duty@example.org', 's-lead@example.org', 'd-duty@example.org', 'd-admin@example.org'].every((a) => to.includes(a)) ? all : undefined;
-    }, 15_000, 'escalation e-mails');
+    const mails = await waitFor(
+      async () => {
+        const all = (await stack.mails()).filter((mail) => mail.subject?.includes(c.id));
+        const to = all.flatMap((mail) => (mail.to && !Array.isArray(mail.to) ? mail.to.value.map((v) => v.address) : []));
+        return ['c-sec@example.org', 's-duty@example.org', 's-lead@example.org', 'd-duty@example.org', 'd-admin@example.org'].every((a) => to.includes(a))
+          ? all
+          : undefined;
+      },
+      15_000,
+      'escalation e-mails',
+    );
     const toCommunity = mails.find((mail) => mail.subject?.includes('升级') && mail.text?.includes('社区'));
     expect(toCommunity?.text).toContain('办理记录');
 
@@ -102,24 +112,38 @@ describe('escalation scenario over HTTP (4-second SLAs)', () => {
     expect((await http(stack, 'POST', `/api/v1/cases/${c.id}/actions`, { body: { type: 'acknowledge' }, headers: bearer('d-duty') })).status).toBe(200);
     const resolved = await http(stack, 'POST', `/api/v1/cases/${c.id}/actions`, { body: { type: 'resolve', note: '已补装井盖' }, headers: bearer('d-duty') });
     expect(resolved.body).toMatchObject({ status: 'resolved', resolvedAtLevel: 'district' });
-    const residentMail = await waitFor(async () => (await stack.mails()).find((m) => m.subject?.includes(c.id) && m.to && !Array.isArray(m.to) && m.to.value[0]?.address === 'lisi@example.com'), 10_000, 'the resident e-mail');
+    const residentMail = await waitFor(
+      async () => (await stack.mails()).find((m) => m.subject?.includes(c.id) && m.to && !Array.isArray(m.to) && m.to.value[0]?.address === 'lisi@example.com'),
+      10_000,
+      'the resident e-mail',
+    );
     expect(residentMail.text).toContain('已补装井盖');
-    const closed = await http(stack, 'POST', `/api/v1/cases/${c.id}/feedback`, { body: { satisfied: true, rating: 4 }, headers: { 'x-case-token': c.caseToken } });
+    const closed = await http(stack, 'POST', `/api/v1/cases/${c.id}/feedback`, {
+      body: { satisfied: true, rating: 4 },
+      headers: { 'x-case-token': c.caseToken },
+    });
     expect(closed.status).toBe(200);
     expect(closed.body).toMatchObject({ status: 'closed', rating: 4 });
     expect(closed.body.reporter).toBeUndefined();
     const again = await http(stack, 'POST', `/api/v1/cases/${c.id}/feedback`, { body: { satisfied: false }, headers: { 'x-case-token': c.caseToken } });
     expect(again.status).toBe(409);
 
-    const gone = await waitFor(async () => {
-      const response = await overdueFor('c-sec');
-      return response.body.items.some((item: { id: string }) => item.id === c.id) ? undefined : response;
-    }, 10_000, 'the closed case to leave the overdue board');
+    const gone = await waitFor(
+      async () => {
+        const response = await overdueFor('c-sec');
+        return response.body.items.some((item: { id: string }) => item.id === c.id) ? undefined : response;
+      },
+      10_000,
+      'the closed case to leave the overdue board',
+    );
     expect(gone.status).toBe(200);
   });
 
   test('an unknown place is a 422 naming the field, never a guess', async () => {
-    const byLocation = await http(stack, 'POST', '/api/v1/cases', { body: { category: 'road_repair', description: 'x', location: { lat: 1, lng: 1 } }, headers: asApp() });
+    const byLocation = await http(stack, 'POST', '/api/v1/cases', {
+      body: { category: 'road_repair', description: 'x', location: { lat: 1, lng: 1 } },
+      headers: asApp(),
+    });
     expect(byLocation.status).toBe(422);
     expect(byLocation.body.errors[0].field).toBe('body.location');
     const byGrid = await http(stack, 'POST', '/api/v1/cases', { body: { category: 'road_repair', description: 'x', gridId: 'c' }, headers: asApp() });
@@ -132,7 +156,10 @@ describe('escalation scenario over HTTP (4-second SLAs)', () => {
   test('the resident asks for more time: request_info pauses the deadline over HTTP', async () => {
     const c = await submit('测试路1号');
     await http(stack, 'POST', `/api/v1/cases/${c.id}/actions`, { body: { type: 'acknowledge' }, headers: bearer('g-worker') });
-    const paused = await http(stack, 'POST', `/api/v1/cases/${c.id}/actions`, { body: { type: 'request_info', note: '请提供具体位置照片' }, headers: bearer('g-worker') });
+    const paused = await http(stack, 'POST', `/api/v1/cases/${c.id}/actions`, {
+      body: { type: 'request_info', note: '请提供具体位置照片' },
+      headers: bearer('g-worker'),
+    });
     expect(paused.body).toMatchObject({ status: 'waiting_info' });
     expect(paused.body.dueAt).toBeUndefined();
     await new Promise((resolve) => setTimeout(resolve, BUDGET_MS + 1_000));
@@ -140,10 +167,16 @@ describe('escalation scenario over HTTP (4-second SLAs)', () => {
     expect(still.body).toMatchObject({ level: 'grid', status: 'waiting_info' });
     // The resident sees the question, not internal notes.
     expect(still.body.timeline.find((entry: { type: string }) => entry.type === 'info_requested').note).toBe('请提供具体位置照片');
-    const resumed = await http(stack, 'POST', `/api/v1/cases/${c.id}/actions`, { body: { type: 'info_provided', note: '已上传' }, headers: { 'x-case-token': c.caseToken } });
+    const resumed = await http(stack, 'POST', `/api/v1/cases/${c.id}/actions`, {
+      body: { type: 'info_provided', note: '已上传' },
+      headers: { 'x-case-token': c.caseToken },
+    });
     expect(resumed.status).toBe(200);
     expect(resumed.body.status).toBe('acknowledged');
-    const cancelled = await http(stack, 'POST', `/api/v1/cases/${c.id}/actions`, { body: { type: 'cancel', reason: '已自行解决' }, headers: { 'x-case-token': c.caseToken } });
+    const cancelled = await http(stack, 'POST', `/api/v1/cases/${c.id}/actions`, {
+      body: { type: 'cancel', reason: '已自行解决' },
+      headers: { 'x-case-token': c.caseToken },
+    });
     expect(cancelled.body.status).toBe('cancelled');
   });
 });

@@ -126,7 +126,17 @@ const BODY_ROUTES: BodyRoute[] = [
       reporter: { name: '张三', phone: '13812345678', email: 'zhang@example.org' },
       lang: 'zh-CN',
     }),
-    types: { category: 'string', priority: 'string', title: 'string', description: 'string', gridId: 'string', location: 'object', address: 'string', reporter: 'object', lang: 'string' },
+    types: {
+      category: 'string',
+      priority: 'string',
+      title: 'string',
+      description: 'string',
+      gridId: 'string',
+      location: 'object',
+      address: 'string',
+      reporter: 'object',
+      lang: 'string',
+    },
     maxLengths: { title: 200, description: MAX_DESCRIPTION_LENGTH, address: 300 },
     required: ['category', 'description'],
   },
@@ -222,13 +232,19 @@ function defects(route: BodyRoute): fc.Arbitrary<Defect> {
             .tuple(fc.constantFrom(...limited), fc.integer({ min: 1, max: 500 }), fc.constantFrom('长', 'a', '👨‍👩‍👧', ' '))
             .map(([[field, max], over, unit]): Defect => (body) => ({ ...body, [field]: unit.repeat(max + over) })),
         ];
-  const notAnObject = fc.oneof(fc.array(junkJson, { maxLength: 3 }), hostileString, fc.double(), fc.constant(null), fc.boolean()).map((value): Defect => () => value);
+  const notAnObject = fc.oneof(fc.array(junkJson, { maxLength: 3 }), hostileString, fc.double(), fc.constant(null), fc.boolean()).map(
+    (value): Defect =>
+      () =>
+        value,
+  );
   return fc.oneof(unknownField, wrongType, missing, ...tooLong, notAnObject);
 }
 
 /** Hostile strings poured into the valid body's string fields (which alone might be acceptable). */
 function hostileFill(route: BodyRoute): fc.Arbitrary<Record<string, string>> {
-  const strings = Object.entries(route.types).filter(([, type]) => type === 'string').map(([field]) => field);
+  const strings = Object.entries(route.types)
+    .filter(([, type]) => type === 'string')
+    .map(([field]) => field);
   return fc.dictionary(fc.constantFrom(...strings), hostileString, { maxKeys: strings.length });
 }
 
@@ -264,7 +280,11 @@ function expectProblem(answer: Answer, context: unknown): void {
 
 /** A 4xx GeoReport v2 errors document (JSON) whose codes agree with the status line. */
 function expectOpen311Error(answer: Answer, context: unknown): void {
-  expect({ context, status: answer.status >= 400 && answer.status < 500 ? '4xx' : answer.status, text: answer.status < 500 ? '' : answer.text.slice(0, 500) }).toEqual({ context, status: '4xx', text: '' });
+  expect({
+    context,
+    status: answer.status >= 400 && answer.status < 500 ? '4xx' : answer.status,
+    text: answer.status < 500 ? '' : answer.text.slice(0, 500),
+  }).toEqual({ context, status: '4xx', text: '' });
   const errors = JSON.parse(answer.text) as { code: number; description: string }[];
   expect(Array.isArray(errors)).toBe(true);
   expect(errors.length).toBeGreaterThan(0);
@@ -287,7 +307,15 @@ beforeAll(async () => {
   const subject = await post('/api/v1/cases', { category: 'road_repair', description: '模糊测试的对象', gridId: 'santang-1' }, asHotline());
   const dispute = await post(
     '/api/v1/cases',
-    { category: 'neighbour_dispute', description: '模糊测试的纠纷', gridId: 'santang-1', parties: [{ name: '甲', role: 'applicant' }, { name: '乙', role: 'respondent' }] },
+    {
+      category: 'neighbour_dispute',
+      description: '模糊测试的纠纷',
+      gridId: 'santang-1',
+      parties: [
+        { name: '甲', role: 'applicant' },
+        { name: '乙', role: 'respondent' },
+      ],
+    },
     asHotline(),
   );
   const obligation = await post('/api/v1/obligations', { obligeeId: 'sui-lei', unitId: 'santang-1', period: 'P7D' }, asAdmin());
@@ -319,14 +347,26 @@ describe('malformed bodies', () => {
     const route = fc.constantFrom(...BODY_ROUTES);
     const raw = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 200 }).map((text) => ({ contentType: 'application/json', body: `{${text}` })),
-      fc.string({ unit: 'binary', maxLength: 200 }).filter((text) => !isJsonObject(text)).map((text) => ({ contentType: 'application/json', body: text })),
+      fc
+        .string({ unit: 'binary', maxLength: 200 })
+        .filter((text) => !isJsonObject(text))
+        .map((text) => ({ contentType: 'application/json', body: text })),
       fc.integer({ min: 65, max: 200 }).map((kb) => ({ contentType: 'application/json', body: json({ description: '长'.repeat(kb * 400) }) })),
       fc.integer({ min: 1_000, max: 20_000 }).map((depth) => ({ contentType: 'application/json', body: `${'['.repeat(depth)}${']'.repeat(depth)}` })),
       fc.integer({ min: 100, max: 5_000 }).map((depth) => ({ contentType: 'application/json', body: `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}` })),
-      fc.constantFrom('application/json; charset=utf-16', 'application/json; charset=latin-9', 'text/plain', 'application/xml', 'multipart/form-data; boundary=x', '').map((contentType) => ({
-        contentType,
-        body: json({ category: 'road_repair', description: '媒体类型不对', gridId: 'santang-1' }),
-      })),
+      fc
+        .constantFrom(
+          'application/json; charset=utf-16',
+          'application/json; charset=latin-9',
+          'text/plain',
+          'application/xml',
+          'multipart/form-data; boundary=x',
+          '',
+        )
+        .map((contentType) => ({
+          contentType,
+          body: json({ category: 'road_repair', description: '媒体类型不对', gridId: 'santang-1' }),
+        })),
     );
     await fc.assert(
       fc.asyncProperty(route, raw, async (target, { contentType, body }) => {
@@ -370,9 +410,17 @@ describe('malformed query strings', () => {
         known: fc.dictionary(fc.constantFrom(...target.params), hostileString, { maxKeys: 3 }),
         defect: fc.oneof(
           // An argument the route does not know.
-          fc.tuple(hostileString.filter((key) => key !== '' && !target.params.includes(key)), hostileString).map(([key, value]) => [[key, value]]),
+          fc
+            .tuple(
+              hostileString.filter((key) => key !== '' && !target.params.includes(key)),
+              hostileString,
+            )
+            .map(([key, value]) => [[key, value]]),
           // A known argument twice: the simple parser makes it a list, which no parameter accepts.
-          fc.tuple(fc.constantFrom(...target.params), hostileString, hostileString).map(([key, a, b]) => [[key, a], [key, b]]),
+          fc.tuple(fc.constantFrom(...target.params), hostileString, hostileString).map(([key, a, b]) => [
+            [key, a],
+            [key, b],
+          ]),
           // Numbers that are not numbers in range, and units that are not unit ids.
           fc.constantFrom<[string, string][][]>(
             [['unit', '../changxing']],
@@ -398,7 +446,10 @@ describe('malformed query strings', () => {
   test('Open311 listings with hostile arguments never fail on our side', async () => {
     const args = fc.dictionary(
       fc.oneof(fc.constantFrom('service_request_id', 'service_code', 'status', 'start_date', 'end_date', 'jurisdiction_id', 'api_key'), hostileString),
-      fc.oneof(hostileString, fc.array(hostileString, { maxLength: 3 }).map((items) => items.join(','))),
+      fc.oneof(
+        hostileString,
+        fc.array(hostileString, { maxLength: 3 }).map((items) => items.join(',')),
+      ),
       { maxKeys: 5 },
     );
     await fc.assert(
@@ -406,7 +457,11 @@ describe('malformed query strings', () => {
         const path = `/open311/v2/requests.${format}?${new URLSearchParams(query).toString()}`;
         const answer = await send('GET', path);
         // Unknown arguments are the spec's to ignore, so a 200 is a fine answer; a 5xx never is.
-        expect({ path, status: answer.status < 500 ? 'not 5xx' : answer.status, text: answer.status < 500 ? '' : answer.text.slice(0, 300) }).toEqual({ path, status: 'not 5xx', text: '' });
+        expect({ path, status: answer.status < 500 ? 'not 5xx' : answer.status, text: answer.status < 500 ? '' : answer.text.slice(0, 300) }).toEqual({
+          path,
+          status: 'not 5xx',
+          text: '',
+        });
       }),
       { numRuns: RUNS },
     );
@@ -449,10 +504,14 @@ describe('malformed path parameters', () => {
   test('Open311 resources that do not exist: a 4xx errors document', async () => {
     const templates = fc.constantFrom('/open311/v2/requests/:id.json', '/open311/v2/services/:id.json', '/open311/v2/tokens/:id.json', '/open311/v2/:id.json');
     await fc.assert(
-      fc.asyncProperty(templates, pathSegment.filter((segment) => !/^(discovery|services|requests)$/.test(segment)), async (template, id) => {
-        const path = template.replace(':id', id);
-        expectOpen311Error(await send('GET', path), { path });
-      }),
+      fc.asyncProperty(
+        templates,
+        pathSegment.filter((segment) => !/^(discovery|services|requests)$/.test(segment)),
+        async (template, id) => {
+          const path = template.replace(':id', id);
+          expectOpen311Error(await send('GET', path), { path });
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -464,7 +523,14 @@ describe('malformed and hostile headers', () => {
     .oneof(
       fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)), maxLength: 300 }),
       fc.string({ unit: fc.integer({ min: 0xa0, max: 0xff }).map((code) => String.fromCharCode(code)), maxLength: 50 }),
-      fc.constantFrom('Bearer', 'Bearer ', 'Basic YWRtaW46YWRtaW4=', 'Bearer a.b.c', 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJsaXUtZ3VvcWluZyJ9.', `Bearer ${'x'.repeat(8_000)}`),
+      fc.constantFrom(
+        'Bearer',
+        'Bearer ',
+        'Basic YWRtaW46YWRtaW4=',
+        'Bearer a.b.c',
+        'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJsaXUtZ3VvcWluZyJ9.',
+        `Bearer ${'x'.repeat(8_000)}`,
+      ),
     )
     .map((value) => value.trim());
 
@@ -499,7 +565,7 @@ describe('malformed and hostile headers', () => {
     );
   });
 
-  test('a resident case token that is not the case\'s is refused, and an Idempotency-Key that is not printable ASCII is a 400', async () => {
+  test("a resident case token that is not the case's is refused, and an Idempotency-Key that is not printable ASCII is a 400", async () => {
     const token = headerValue.filter((value) => value !== '');
     const badKey = fc.oneof(
       fc.string({ unit: fc.integer({ min: 0xa0, max: 0xff }).map((code) => String.fromCharCode(code)), minLength: 1, maxLength: 20 }),
@@ -553,7 +619,11 @@ describe('Open311 submissions', () => {
     hostileString.map((text): Record<string, string> => ({ first_name: `${text}<b>`, description: `${text}<iframe src=x>` })),
     hostileString.map((text): Record<string, string> => ({ service_code: `${text}-not-a-service` })),
   );
-  const fill = fc.dictionary(fc.constantFrom('description', 'address_string', 'first_name', 'last_name', 'account_id', 'device_id', 'jurisdiction_id'), hostileString, { maxKeys: 4 });
+  const fill = fc.dictionary(
+    fc.constantFrom('description', 'address_string', 'first_name', 'last_name', 'account_id', 'device_id', 'jurisdiction_id'),
+    hostileString,
+    { maxKeys: 4 },
+  );
 
   test('form-encoded and JSON submissions with one bad argument: a 4xx errors document, nothing started', async () => {
     await fc.assert(

@@ -25,10 +25,21 @@ const ADMIN = 'liu-guoqing';
 const SECRETARY = 'qu-guilan';
 const OPEN_CASES = 20;
 
-const successor: Staff = { id: SUCCESSOR, name: '何欣', email: 'he-xin@example.org', role: 'grid_worker', unit: 'santang-1', posts: [{ unit: 'santang', role: 'mediator' }], locale: 'zh-CN' };
+const successor: Staff = {
+  id: SUCCESSOR,
+  name: '何欣',
+  email: 'he-xin@example.org',
+  role: 'grid_worker',
+  unit: 'santang-1',
+  posts: [{ unit: 'santang', role: 'mediator' }],
+  locale: 'zh-CN',
+};
 const config: GridflowConfig = {
   ...demoConfig,
-  staff: [...demoConfig.staff.map((person) => (person.id === LEAVER ? { ...person, posts: [{ unit: 'santang', role: 'mediator' as const }] } : person)), successor],
+  staff: [
+    ...demoConfig.staff.map((person) => (person.id === LEAVER ? { ...person, posts: [{ unit: 'santang', role: 'mediator' as const }] } : person)),
+    successor,
+  ],
 };
 
 let stack: Stack;
@@ -45,12 +56,16 @@ const bearer = (staffId: string) => ({ authorization: `Bearer ${stack.tokenFor(s
 const asHotline = () => ({ 'x-api-key': stack.apiKeys['hotline-12345']! });
 
 async function submit(body: Record<string, unknown>): Promise<string> {
-  const response = await http(stack, 'POST', '/api/v1/cases', { body: { category: 'road_repair', description: '路灯不亮', address: '三堂村一组5号楼', ...body }, headers: asHotline() });
+  const response = await http(stack, 'POST', '/api/v1/cases', {
+    body: { category: 'road_repair', description: '路灯不亮', address: '三堂村一组5号楼', ...body },
+    headers: asHotline(),
+  });
   expect(response.status).toBe(201);
   return response.body.id as string;
 }
 
-const deactivate = (staffId: string, body: unknown, by = ADMIN) => http(stack, 'POST', `/api/v1/admin/staff/${staffId}/deactivate`, { body, headers: bearer(by) });
+const deactivate = (staffId: string, body: unknown, by = ADMIN) =>
+  http(stack, 'POST', `/api/v1/admin/staff/${staffId}/deactivate`, { body, headers: bearer(by) });
 
 describe('leavers and hand-over over HTTP', () => {
   test('bad input and refused changes name the field; only admins deactivate, and nothing starts', async () => {
@@ -94,19 +109,30 @@ describe('leavers and hand-over over HTTP', () => {
     });
     const mediationId = `m-${disputeCase.slice(2)}`;
     const mediationStep = (body: unknown) => http(stack, 'POST', `/api/v1/mediations/${mediationId}/actions`, { body, headers: bearer(SECRETARY) });
-    await waitFor(async () => ((await http(stack, 'GET', `/api/v1/mediations/${mediationId}`, { headers: bearer(SECRETARY) })).status === 200 ? true : undefined), 20_000, 'the mediation');
+    await waitFor(
+      async () => ((await http(stack, 'GET', `/api/v1/mediations/${mediationId}`, { headers: bearer(SECRETARY) })).status === 200 ? true : undefined),
+      20_000,
+      'the mediation',
+    );
     for (const partyId of ['p1', 'p2']) expect((await mediationStep({ type: 'consent', partyId, given: true })).status).toBe(200);
     expect((await mediationStep({ type: 'assign_mediator', mediatorId: LEAVER })).body.mediatorId).toBe(LEAVER);
-    const duty = await http(stack, 'POST', '/api/v1/obligations', { body: { obligeeId: LEAVER, unitId: 'santang-1', period: 'P7D', times: 1 }, headers: bearer(ADMIN) });
+    const duty = await http(stack, 'POST', '/api/v1/obligations', {
+      body: { obligeeId: LEAVER, unitId: 'santang-1', period: 'P7D', times: 1 },
+      headers: bearer(ADMIN),
+    });
     expect(duty.status).toBe(201);
     const obligationId = duty.body.id as string;
     // The hand-over lists the leaver's work from the records store: wait until it holds all of it.
-    await waitFor(async () => {
-      const open = await stack.records.db.selectFrom('case_records').select('id').where('assignee_id', '=', LEAVER).execute();
-      const obligation = await stack.records.db.selectFrom('obligation_records').select('id').where('obligee_id', '=', LEAVER).execute();
-      const mediation = await stack.records.db.selectFrom('mediation_records').select('state').where('id', '=', mediationId).executeTakeFirst();
-      return open.length === OPEN_CASES + 1 && obligation.length === 1 && mediation?.state.includes(`"mediatorId":"${LEAVER}"`) ? true : undefined;
-    }, 30_000, "the leaver's work in the records store");
+    await waitFor(
+      async () => {
+        const open = await stack.records.db.selectFrom('case_records').select('id').where('assignee_id', '=', LEAVER).execute();
+        const obligation = await stack.records.db.selectFrom('obligation_records').select('id').where('obligee_id', '=', LEAVER).execute();
+        const mediation = await stack.records.db.selectFrom('mediation_records').select('state').where('id', '=', mediationId).executeTakeFirst();
+        return open.length === OPEN_CASES + 1 && obligation.length === 1 && mediation?.state.includes(`"mediatorId":"${LEAVER}"`) ? true : undefined;
+      },
+      30_000,
+      "the leaver's work in the records store",
+    );
     expect((await http(stack, 'GET', '/api/v1/me', { headers: bearer(LEAVER) })).status).toBe(200);
 
     const accepted = await deactivate(LEAVER, { successorId: SUCCESSOR, reason: '调往其他街道' });
@@ -120,11 +146,21 @@ describe('leavers and hand-over over HTTP', () => {
     expect(again.body).toEqual({ id: `hand-over-${LEAVER}`, leaverId: LEAVER, alreadyRunning: true });
     expect(again.headers.get('location')).toBe(location);
 
-    const done = await waitFor(async () => {
-      const progress = await http(stack, 'GET', location, { headers: bearer(ADMIN) });
-      return progress.status === 200 && progress.body.stage === 'completed' ? progress.body : undefined;
-    }, 90_000, 'the hand-over to complete');
-    expect(done).toMatchObject({ leaverId: LEAVER, successorId: SUCCESSOR, requestedBy: { kind: 'staff', id: ADMIN }, reason: '调往其他街道', alreadyInactive: false });
+    const done = await waitFor(
+      async () => {
+        const progress = await http(stack, 'GET', location, { headers: bearer(ADMIN) });
+        return progress.status === 200 && progress.body.stage === 'completed' ? progress.body : undefined;
+      },
+      90_000,
+      'the hand-over to complete',
+    );
+    expect(done).toMatchObject({
+      leaverId: LEAVER,
+      successorId: SUCCESSOR,
+      requestedBy: { kind: 'staff', id: ADMIN },
+      reason: '调往其他街道',
+      alreadyInactive: false,
+    });
     expect(done.counts).toEqual({ pending: 0, handed: OPEN_CASES + 2, skipped: 1, waiting: 0, failed: 0 });
     const item = (id: string) => done.items.find((candidate: { id: string }) => candidate.id === id);
     expect(item(disputeCase)).toMatchObject({ kind: 'case', status: 'skipped', reason: 'in_mediation' });
@@ -141,37 +177,53 @@ describe('leavers and hand-over over HTTP', () => {
       expect(item(id)).toMatchObject({ kind: 'case', status: 'handed', to: SUCCESSOR });
       const read = await http(stack, 'GET', `/api/v1/cases/${id}`, { headers: bearer(ADMIN) });
       expect(read.body.assigneeId).toBe(SUCCESSOR);
-      const handed = read.body.timeline.filter((entry: { type: string; note?: string }) => entry.type === 'reassigned' && entry.note === SYSTEM_REASONS.handOver);
+      const handed = read.body.timeline.filter(
+        (entry: { type: string; note?: string }) => entry.type === 'reassigned' && entry.note === SYSTEM_REASONS.handOver,
+      );
       expect(handed).toHaveLength(1);
       expect(handed[0]).toMatchObject({ actor: { kind: 'staff', id: ADMIN }, details: { from: LEAVER, to: SUCCESSOR } });
     }
     const mediation = await http(stack, 'GET', `/api/v1/mediations/${mediationId}`, { headers: bearer(SUCCESSOR) });
     expect(mediation.status).toBe(200);
     expect(mediation.body.mediatorId).toBe(SUCCESSOR);
-    expect(mediation.body.timeline.filter((entry: { type: string; note?: string }) => entry.type === 'mediator_assigned' && entry.note === SYSTEM_REASONS.handOver)).toHaveLength(1);
+    expect(
+      mediation.body.timeline.filter((entry: { type: string; note?: string }) => entry.type === 'mediator_assigned' && entry.note === SYSTEM_REASONS.handOver),
+    ).toHaveLength(1);
     const obligation = await http(stack, 'GET', `/api/v1/obligations/${obligationId}`, { headers: bearer(SUCCESSOR) });
     expect(obligation.body.obligeeId).toBe(SUCCESSOR);
     expect(obligation.body.obligees.map((change: { staffId: string }) => change.staffId)).toEqual([LEAVER, SUCCESSOR]);
 
     // The successor finds the cases in their own listing (visibility, eventually consistent), and was told of each.
-    const listed = await waitFor(async () => {
-      const response = await http(stack, 'GET', `/api/v1/cases?assignee=${SUCCESSOR}&unit=santang-1`, { headers: bearer(SUCCESSOR) });
-      return response.body.items?.length === OPEN_CASES ? response.body.items : undefined;
-    }, 30_000, "the successor's listing");
+    const listed = await waitFor(
+      async () => {
+        const response = await http(stack, 'GET', `/api/v1/cases?assignee=${SUCCESSOR}&unit=santang-1`, { headers: bearer(SUCCESSOR) });
+        return response.body.items?.length === OPEN_CASES ? response.body.items : undefined;
+      },
+      30_000,
+      "the successor's listing",
+    );
     expect(listed.map((entry: { id: string }) => entry.id).sort()).toEqual([...cases].sort());
-    const toSuccessor = await waitFor(async () => {
-      const mails = (await stack.mails()).filter((mail) => mail.to && JSON.stringify(mail.to).includes('he-xin@example.org'));
-      return mails.length >= OPEN_CASES + 2 ? mails : undefined;
-    }, 30_000, 'the successor to be told of every item');
+    const toSuccessor = await waitFor(
+      async () => {
+        const mails = (await stack.mails()).filter((mail) => mail.to && JSON.stringify(mail.to).includes('he-xin@example.org'));
+        return mails.length >= OPEN_CASES + 2 ? mails : undefined;
+      },
+      30_000,
+      'the successor to be told of every item',
+    );
     expect(toSuccessor.filter((mail) => /联系.*任务已交由您负责/.test(mail.subject ?? ''))).toHaveLength(1);
 
     // Deactivating them again resumes (an already inactive leaver): nothing is left to hand over.
     const resumed = await deactivate(LEAVER, { successorId: SUCCESSOR });
     expect(resumed.status).toBe(202);
-    const second = await waitFor(async () => {
-      const progress = await http(stack, 'GET', location, { headers: bearer(ADMIN) });
-      return progress.body.stage === 'completed' && progress.body.alreadyInactive === true ? progress.body : undefined;
-    }, 30_000, 'the repeated hand-over');
+    const second = await waitFor(
+      async () => {
+        const progress = await http(stack, 'GET', location, { headers: bearer(ADMIN) });
+        return progress.body.stage === 'completed' && progress.body.alreadyInactive === true ? progress.body : undefined;
+      },
+      30_000,
+      'the repeated hand-over',
+    );
     expect(second.counts.handed).toBe(0);
     expect(second.items.every((entry: { status: string; reason?: string }) => entry.status === 'skipped')).toBe(true);
   });
@@ -179,7 +231,15 @@ describe('leavers and hand-over over HTTP', () => {
   test('Temporal unreachable is 503 with Retry-After; a process without the records-store directory says it cannot deactivate (409)', async () => {
     const client = createApiClient({ address: `127.0.0.1:${await freePort()}`, namespace: 'default' });
     const serve = async (deps: Partial<ApiDeps>) => {
-      const app = createApp({ config: stack.config, org: stack.org, client, taskQueue: 'nowhere', authSecret: stack.authSecret, logger: pino({ level: 'silent' }), ...deps });
+      const app = createApp({
+        config: stack.config,
+        org: stack.org,
+        client,
+        taskQueue: 'nowhere',
+        authSecret: stack.authSecret,
+        logger: pino({ level: 'silent' }),
+        ...deps,
+      });
       const server = await new Promise<Server>((resolve) => {
         const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
       });

@@ -26,7 +26,15 @@ afterAll(async () => {
 /** A second API on the stack's Temporal with its own limits (and so its own, empty, budgets), behind a trusted loopback proxy. */
 async function apiWithLimits(intake: IntakeRateLimit): Promise<{ baseUrl: string; close(): Promise<void> }> {
   const config: GridflowConfig = { ...stack.config, rateLimits: { intake } };
-  const app = createApp({ config, org: stack.org, client: stack.client, taskQueue: stack.taskQueue, authSecret: stack.authSecret, logger: pino({ level: 'silent' }), trustProxy: ['loopback'] });
+  const app = createApp({
+    config,
+    org: stack.org,
+    client: stack.client,
+    taskQueue: stack.taskQueue,
+    authSecret: stack.authSecret,
+    logger: pino({ level: 'silent' }),
+    trustProxy: ['loopback'],
+  });
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
@@ -41,7 +49,13 @@ const submission = (n: number) => ({ category: 'road_repair', description: `井�
 
 /** An Open311 form the demo city accepts. */
 function open311Form(apiKey: string, n: number): URLSearchParams {
-  return new URLSearchParams({ api_key: apiKey, service_code: 'road_repair', address_string: '三堂村一组5号楼', description: `路面坑洼 第${n}号`, 'attribute[hazard]': 'pothole' });
+  return new URLSearchParams({
+    api_key: apiKey,
+    service_code: 'road_repair',
+    address_string: '三堂村一组5号楼',
+    description: `路面坑洼 第${n}号`,
+    'attribute[hazard]': 'pothole',
+  });
 }
 
 async function postForm(baseUrl: string, form: URLSearchParams, headers: Record<string, string> = {}) {
@@ -106,7 +120,12 @@ describe('intake rate limits', () => {
       expect((await http(api, 'POST', '/api/v1/cases', { body: submission(1), headers: asGridWorker })).status).toBe(201);
       expect429(await http(api, 'POST', '/api/v1/cases', { body: submission(2), headers: asGridWorker }));
       // A new token for the same person is the same budget.
-      expect429(await http(api, 'POST', '/api/v1/cases', { body: submission(3), headers: { authorization: `Bearer ${signStaffToken(stack.authSecret, 'sui-lei', '1h')}` } }));
+      expect429(
+        await http(api, 'POST', '/api/v1/cases', {
+          body: submission(3),
+          headers: { authorization: `Bearer ${signStaffToken(stack.authSecret, 'sui-lei', '1h')}` },
+        }),
+      );
     } finally {
       await api.close();
     }
@@ -122,11 +141,16 @@ describe('intake rate limits', () => {
       expect((await http(api, 'POST', '/api/v1/cases', { body: submission(1), headers: attacker })).status).toBe(401);
       expect((await http(api, 'POST', '/api/v1/cases', { body: submission(2), headers: { ...attacker, 'x-api-key': 'guess-1' } })).status).toBe(401);
       expect((await postForm(api.baseUrl, open311Form('guess-2', 3), attacker)).status).toBe(403);
-      expect((await http(api, 'POST', '/api/v1/cases', { body: submission(4), headers: { ...attacker, 'x-api-key': stack.apiKeys['hotline-12345']! } })).status).toBe(201);
+      expect(
+        (await http(api, 'POST', '/api/v1/cases', { body: submission(4), headers: { ...attacker, 'x-api-key': stack.apiKeys['hotline-12345']! } })).status,
+      ).toBe(201);
       expect429(await http(api, 'POST', '/api/v1/cases', { body: submission(5), headers: { ...attacker, 'x-api-key': stack.apiKeys['hotline-12345']! } }));
       expect429(await postForm(api.baseUrl, open311Form(stack.apiKeys['hotline-12345']!, 6), attacker), 'open311');
 
-      const neighbour = await http(api, 'POST', '/api/v1/cases', { body: submission(7), headers: { ...from('198.51.100.20'), 'x-api-key': stack.apiKeys['hotline-12345']! } });
+      const neighbour = await http(api, 'POST', '/api/v1/cases', {
+        body: submission(7),
+        headers: { ...from('198.51.100.20'), 'x-api-key': stack.apiKeys['hotline-12345']! },
+      });
       expect(neighbour.status).toBe(201);
       for (let n = 0; n < 6; n++) expect((await http(api, 'GET', '/open311/v2/services.json', { headers: attacker })).status).toBe(200);
     } finally {

@@ -131,10 +131,14 @@ describe('a dispute case runs its mediation as a child workflow', () => {
     expect(created.status).toBe(201);
     const caseId = created.body.id as string;
     const supervisor = `Bearer ${stack.tokenFor(demoConfig.staff.find((p) => p.role === 'supervisor' && p.unit === grid.parent)!.id)}`;
-    const inMediation = await waitFor(async () => {
-      const read = await http(stack, 'GET', `/api/v1/cases/${caseId}`, { headers: { authorization: supervisor } });
-      return read.body.status === 'in_mediation' ? read.body : undefined;
-    }, 20_000, 'the case to go to mediation');
+    const inMediation = await waitFor(
+      async () => {
+        const read = await http(stack, 'GET', `/api/v1/cases/${caseId}`, { headers: { authorization: supervisor } });
+        return read.body.status === 'in_mediation' ? read.body : undefined;
+      },
+      20_000,
+      'the case to go to mediation',
+    );
     expect(inMediation.mediation).toMatchObject({ stage: 'consent', level: 'community', unitId: grid.parent, final: false });
     const mediationId = inMediation.mediation.mediationId as string;
     expect(inMediation.dueAt).toBeUndefined();
@@ -157,10 +161,14 @@ describe('a dispute case runs its mediation as a child workflow', () => {
       body: { type: 'consent', partyId: 'p2', given: false, note: '不同意调解' },
     });
     expect(refused.status).toBe(200);
-    const closed = await waitFor(async () => {
-      const read = await http(stack, 'GET', `/api/v1/cases/${caseId}`, { headers: { authorization: supervisor } });
-      return read.body.status === 'closed' ? read.body : undefined;
-    }, 20_000, 'the case to close with the mediation');
+    const closed = await waitFor(
+      async () => {
+        const read = await http(stack, 'GET', `/api/v1/cases/${caseId}`, { headers: { authorization: supervisor } });
+        return read.body.status === 'closed' ? read.body : undefined;
+      },
+      20_000,
+      'the case to close with the mediation',
+    );
     expect(closed.mediation).toMatchObject({ mediationId, stage: 'declined', final: true });
     expect(closed.timeline.at(-1)).toMatchObject({ type: 'mediation_ended', details: { outcome: 'declined' } });
   });
@@ -173,15 +181,26 @@ describe('a dispute case runs its mediation as a child workflow', () => {
       body: { category: 'property_management', description: '物业与业主就停车费争执', address: grid.addresses[0] },
     });
     const auth = { authorization: `Bearer ${stack.tokenFor(worker)}` };
-    const parties = [{ name: '王五', role: 'applicant' }, { name: '某物业公司', role: 'respondent' }];
-    const tooFew = await http(stack, 'POST', `/api/v1/cases/${created.body.id}/actions`, { headers: auth, body: { type: 'start_mediation', parties: parties.slice(0, 1) } });
+    const parties = [
+      { name: '王五', role: 'applicant' },
+      { name: '某物业公司', role: 'respondent' },
+    ];
+    const tooFew = await http(stack, 'POST', `/api/v1/cases/${created.body.id}/actions`, {
+      headers: auth,
+      body: { type: 'start_mediation', parties: parties.slice(0, 1) },
+    });
     expect(tooFew.status).toBe(400);
-    const started = await http(stack, 'POST', `/api/v1/cases/${created.body.id}/actions`, { headers: auth, body: { type: 'start_mediation', parties, note: '双方同意调解' } });
+    const started = await http(stack, 'POST', `/api/v1/cases/${created.body.id}/actions`, {
+      headers: auth,
+      body: { type: 'start_mediation', parties, note: '双方同意调解' },
+    });
     expect(started.status).toBe(200);
     expect(started.body).toMatchObject({ status: 'in_mediation', mediation: { stage: 'consent', final: false } });
     const again = await http(stack, 'POST', `/api/v1/cases/${created.body.id}/actions`, { headers: auth, body: { type: 'start_mediation', parties } });
     expect(again.status).toBe(409);
-    const mediation = await http(stack, 'GET', `/api/v1/mediations/${started.body.mediation.mediationId}`, { headers: { authorization: `Bearer ${stack.tokenFor('liu-guoqing')}` } });
+    const mediation = await http(stack, 'GET', `/api/v1/mediations/${started.body.mediation.mediationId}`, {
+      headers: { authorization: `Bearer ${stack.tokenFor('liu-guoqing')}` },
+    });
     expect(mediation.body.parties.map((party: { name: string }) => party.name)).toEqual(['王五', '某物业公司']);
   });
 });

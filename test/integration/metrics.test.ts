@@ -45,11 +45,15 @@ test('requests, notifications, escalations and case gauges reach /metrics', asyn
     20_000,
     'the escalation in visibility',
   );
-  const text = await waitFor(async () => {
-    const scraped = await fetch(`${stack.baseUrl}/metrics`);
-    const body = await scraped.text();
-    return scraped.status === 200 && (sample(body, 'gridflow_escalations_total', { kind: 'case', level: 'community' }) ?? 0) >= 1 ? body : undefined;
-  }, 20_000, 'the escalation counted');
+  const text = await waitFor(
+    async () => {
+      const scraped = await fetch(`${stack.baseUrl}/metrics`);
+      const body = await scraped.text();
+      return scraped.status === 200 && (sample(body, 'gridflow_escalations_total', { kind: 'case', level: 'community' }) ?? 0) >= 1 ? body : undefined;
+    },
+    20_000,
+    'the escalation counted',
+  );
 
   expect(sample(text, 'gridflow_http_request_duration_seconds_count', { method: 'POST', route: '/api/v1/cases', status: '201' })).toBeGreaterThanOrEqual(1);
   expect(sample(text, 'gridflow_http_request_duration_seconds_count', { method: 'GET', route: '/api/v1/cases/:id', status: '200' })).toBeGreaterThanOrEqual(1);

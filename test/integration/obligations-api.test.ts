@@ -31,35 +31,55 @@ describe('obligations over HTTP', () => {
     expect(first).toEqual({ created: 2, existing: 0 });
     expect(again).toEqual({ created: 0, existing: 2 });
 
-    const listed = await waitFor(async () => {
-      const response = await http(stack, 'GET', '/api/v1/obligations', { headers: bearer('s-lead') });
-      return response.body.items?.length === 2 ? response.body.items : undefined;
-    }, 20_000, 'two seeded obligations in visibility');
+    const listed = await waitFor(
+      async () => {
+        const response = await http(stack, 'GET', '/api/v1/obligations', { headers: bearer('s-lead') });
+        return response.body.items?.length === 2 ? response.body.items : undefined;
+      },
+      20_000,
+      'two seeded obligations in visibility',
+    );
     expect(listed.map((item: { unitId: string }) => item.unitId).sort()).toEqual(['g', 'g2']);
     expect(listed.every((item: { status: string; obligeeId: string }) => item.status === 'pending' && item.obligeeId === 's-lead')).toBe(true);
 
     const toGrid = listed.find((item: { unitId: string }) => item.unitId === 'g').id as string;
     const now = new Date().toISOString();
-    const logged = await http(stack, 'POST', `/api/v1/obligations/${toGrid}/contacts`, { body: { at: now, channel: 'visit', note: '走访网格' }, headers: bearer('s-lead') });
+    const logged = await http(stack, 'POST', `/api/v1/obligations/${toGrid}/contacts`, {
+      body: { at: now, channel: 'visit', note: '走访网格' },
+      headers: bearer('s-lead'),
+    });
     expect(logged.status).toBe(201);
     expect(logged.body.current.contacts).toHaveLength(1);
 
-    const future = await http(stack, 'POST', `/api/v1/obligations/${toGrid}/contacts`, { body: { at: new Date(Date.now() + 86_400_000).toISOString(), channel: 'phone' }, headers: bearer('s-lead') });
+    const future = await http(stack, 'POST', `/api/v1/obligations/${toGrid}/contacts`, {
+      body: { at: new Date(Date.now() + 86_400_000).toISOString(), channel: 'phone' },
+      headers: bearer('s-lead'),
+    });
     expect(future.status).toBe(409);
     const byWorker = await http(stack, 'POST', `/api/v1/obligations/${toGrid}/contacts`, { body: { at: now, channel: 'phone' }, headers: bearer('g-worker') });
     expect(byWorker.status).toBe(403);
-    const badChannel = await http(stack, 'POST', `/api/v1/obligations/${toGrid}/contacts`, { body: { at: now, channel: 'telepathy' }, headers: bearer('s-lead') });
+    const badChannel = await http(stack, 'POST', `/api/v1/obligations/${toGrid}/contacts`, {
+      body: { at: now, channel: 'telepathy' },
+      headers: bearer('s-lead'),
+    });
     expect(badChannel.status).toBe(400);
     expect(badChannel.body.errors[0].field).toBe('body.channel');
     expect((await http(stack, 'GET', `/api/v1/obligations/${toGrid}`, { headers: bearer('c2-sec') })).status).toBe(403);
 
-    const compliance = await waitFor(async () => {
-      const response = await http(stack, 'GET', '/api/v1/obligations/compliance?unit=s', { headers: bearer('s-lead') });
-      const person = response.body.byPerson?.find((row: { id: string }) => row.id === 's-lead');
-      return person?.currentMet === 1 ? response.body : undefined;
-    }, 20_000, 'the contact to show in compliance');
+    const compliance = await waitFor(
+      async () => {
+        const response = await http(stack, 'GET', '/api/v1/obligations/compliance?unit=s', { headers: bearer('s-lead') });
+        const person = response.body.byPerson?.find((row: { id: string }) => row.id === 's-lead');
+        return person?.currentMet === 1 ? response.body : undefined;
+      },
+      20_000,
+      'the contact to show in compliance',
+    );
     expect(compliance.obligations).toBe(2);
-    expect(compliance.byUnit.map((row: { id: string; currentMet: number }) => [row.id, row.currentMet]).sort()).toEqual([['g', 1], ['g2', 0]]);
+    expect(compliance.byUnit.map((row: { id: string; currentMet: number }) => [row.id, row.currentMet]).sort()).toEqual([
+      ['g', 1],
+      ['g2', 0],
+    ]);
     expect(compliance.byPerson[0]).toMatchObject({ id: 's-lead', obligations: 2, currentMet: 1, met: 0, missed: 0, rate: null });
 
     const met = await http(stack, 'GET', '/api/v1/obligations?unit=s&status=met', { headers: bearer('s-lead') });
@@ -82,7 +102,10 @@ describe('obligations over HTTP', () => {
     expect(record.body).toMatchObject({ obligeeId: 'c-sec', unitId: 'g', times: 2, status: 'active' });
     expect(record.body.current.key).toMatch(/^\d{4}-\d{2}$/);
 
-    const handedOver = await http(stack, 'PATCH', `/api/v1/obligations/${id}`, { body: { obligeeId: 'g-worker', reason: '书记调任' }, headers: bearer('s-lead') });
+    const handedOver = await http(stack, 'PATCH', `/api/v1/obligations/${id}`, {
+      body: { obligeeId: 'g-worker', reason: '书记调任' },
+      headers: bearer('s-lead'),
+    });
     expect(handedOver.status).toBe(200);
     expect(handedOver.body.obligees.map((entry: { staffId: string }) => entry.staffId)).toEqual(['c-sec', 'g-worker']);
     expect((await http(stack, 'DELETE', `/api/v1/obligations/${id}`, { headers: bearer('g-worker') })).status).toBe(403);

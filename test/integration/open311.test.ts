@@ -147,7 +147,10 @@ describe('discovery and services', () => {
       group: '城市管理',
     });
     const en = await open311('services', 'GET', '/services.json', { headers: { 'accept-language': 'en-US,en;q=0.9' } });
-    expect(en.body.find((service: { service_code: string }) => service.service_code === 'sanitation')).toMatchObject({ service_name: 'Sanitation', metadata: false });
+    expect(en.body.find((service: { service_code: string }) => service.service_code === 'sanitation')).toMatchObject({
+      service_name: 'Sanitation',
+      metadata: false,
+    });
     const xml = await open311('services', 'GET', '/services.xml');
     expect(xml.root).toBe('services');
     expect(xml.body).toEqual(zh.body);
@@ -156,12 +159,26 @@ describe('discovery and services', () => {
   test('a service definition lists its attributes; unknown or disabled services and formats are 404', async () => {
     const json = await open311('service-definition', 'GET', '/services/road_repair.json');
     expect(json.body.service_code).toBe('road_repair');
-    expect(json.body.attributes.map((attribute: { code: string }) => attribute.code)).toEqual(['pole_number', 'fault', 'lamp_type', 'count', 'noticed_at', 'details', 'safety_note']);
+    expect(json.body.attributes.map((attribute: { code: string }) => attribute.code)).toEqual([
+      'pole_number',
+      'fault',
+      'lamp_type',
+      'count',
+      'noticed_at',
+      'details',
+      'safety_note',
+    ]);
     const xml = await open311('service-definition', 'GET', '/services/road_repair.xml');
     expect(xml.root).toBe('service_definition');
     expect(xml.body).toEqual(json.body);
 
-    for (const path of ['/services/alien_landing.json', `/services/${HIDDEN_SERVICE}.json`, '/services/family_dispute.json', '/services/road_repair.html', '/nothing-here.json']) {
+    for (const path of [
+      '/services/alien_landing.json',
+      `/services/${HIDDEN_SERVICE}.json`,
+      '/services/family_dispute.json',
+      '/services/road_repair.html',
+      '/nothing-here.json',
+    ]) {
       const missing = await open311('errors', 'GET', path);
       expect([path, missing.status]).toEqual([path, 404]);
       expect(missing.body[0].code).toBe(404);
@@ -203,14 +220,20 @@ describe('POST requests', () => {
       long: Number(inside.long),
       media_url: 'https://img.example.org/report/1.jpg',
     });
-    for (const field of ['requested_datetime', 'updated_datetime', 'expected_datetime']) expect(request[field]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+08:00$/);
+    for (const field of ['requested_datetime', 'updated_datetime', 'expected_datetime'])
+      expect(request[field]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+08:00$/);
     // No reporter data in a public answer.
     expect(JSON.stringify(read.body)).not.toMatch(/13812345678|zhangsan|张三/);
 
     // The grid worker sees the same case with the answers, the media link and the reporter.
     const staffView = await http(stack, 'GET', `/api/v1/cases/${id}`, { headers: { authorization: `Bearer ${stack.tokenFor(gridWorker().id)}` } });
     expect(staffView.status).toBe(200);
-    expect(staffView.body).toMatchObject({ category: 'road_repair', gridId: grid.id, assigneeId: gridWorker().id, reporter: { name: '张三', email: 'zhangsan@example.org' } });
+    expect(staffView.body).toMatchObject({
+      category: 'road_repair',
+      gridId: grid.id,
+      assigneeId: gridWorker().id,
+      reporter: { name: '张三', email: 'zhangsan@example.org' },
+    });
     expect(Date.parse(staffView.body.dueAt)).toBe(Date.parse(request.expected_datetime));
     expect(staffView.body.description).toBe(
       [
@@ -373,12 +396,20 @@ describe('GET requests', () => {
 
   test('the default window lists recent requests, filtered by status and service code, in JSON and XML', async () => {
     // A cancelled case's workflow completes: the listing reads it from visibility and its memo.
-    await waitFor(async () => ((await stack.client.workflow.getHandle(cancelledId).describe()).status.name === 'COMPLETED' ? true : undefined), 20_000, 'the cancelled case to complete');
-    const all = await waitFor(async () => {
-      const answer = await open311('requests', 'GET', '/requests.json');
-      const ids = answer.body.map((request: { service_request_id: string }) => request.service_request_id);
-      return ids.includes(openId) && ids.includes(cancelledId) ? answer : undefined;
-    }, 30_000, 'both requests in the listing');
+    await waitFor(
+      async () => ((await stack.client.workflow.getHandle(cancelledId).describe()).status.name === 'COMPLETED' ? true : undefined),
+      20_000,
+      'the cancelled case to complete',
+    );
+    const all = await waitFor(
+      async () => {
+        const answer = await open311('requests', 'GET', '/requests.json');
+        const ids = answer.body.map((request: { service_request_id: string }) => request.service_request_id);
+        return ids.includes(openId) && ids.includes(cancelledId) ? answer : undefined;
+      },
+      30_000,
+      'both requests in the listing',
+    );
     expect(all.body.find((request: { service_request_id: string }) => request.service_request_id === cancelledId)).toMatchObject({
       status: 'closed',
       status_notes: '办理环节：已撤销；当前层级：网格',
@@ -393,7 +424,11 @@ describe('GET requests', () => {
     });
     expect(closed.body.every((request: { status: string }) => request.status === 'closed')).toBe(true);
     const open = await open311('requests', 'GET', '/requests.json?status=open&service_code=road_repair,sanitation');
-    expect(open.body.every((request: { status: string; service_code: string }) => request.status === 'open' && ['road_repair', 'sanitation'].includes(request.service_code))).toBe(true);
+    expect(
+      open.body.every(
+        (request: { status: string; service_code: string }) => request.status === 'open' && ['road_repair', 'sanitation'].includes(request.service_code),
+      ),
+    ).toBe(true);
     expect(open.body.map((request: { service_request_id: string }) => request.service_request_id)).toContain(openId);
     const none = await open311('requests', 'GET', '/requests.json?service_code=sanitation');
     expect(none.body.map((request: { service_request_id: string }) => request.service_request_id)).not.toContain(openId);
@@ -419,7 +454,11 @@ describe('GET requests', () => {
   });
 
   test('a list of ids overrides every other argument and skips ids that do not exist', async () => {
-    const answer = await open311('requests', 'GET', `/requests.json?service_request_id=${cancelledId},c-aaaaaaaaaaaaaaaa,nonsense,${openId}&status=open&service_code=sanitation`);
+    const answer = await open311(
+      'requests',
+      'GET',
+      `/requests.json?service_request_id=${cancelledId},c-aaaaaaaaaaaaaaaa,nonsense,${openId}&status=open&service_code=sanitation`,
+    );
     expect(answer.body.map((request: { service_request_id: string }) => request.service_request_id)).toEqual([cancelledId, openId]);
   });
 

@@ -59,13 +59,28 @@ async function deleteExecutions(workflowIds: string[]): Promise<void> {
     await stack.client.workflowService.deleteWorkflowExecution({ namespace: stack.devServer.namespace, workflowExecution: { workflowId } });
   }
   for (const workflowId of workflowIds) {
-    await waitFor(async () => (await stack.client.workflow.getHandle(workflowId).describe().then(() => undefined, () => true)), 150_000, `${workflowId} deleted`);
+    await waitFor(
+      async () =>
+        await stack.client.workflow
+          .getHandle(workflowId)
+          .describe()
+          .then(
+            () => undefined,
+            () => true,
+          ),
+      150_000,
+      `${workflowId} deleted`,
+    );
   }
 }
 
 /** Waits until the store's row of a case has the given status. */
 async function storedStatus(table: 'case_records' | 'obligation_records', id: string, status: string): Promise<void> {
-  await waitFor(async () => ((await stack.records.db.selectFrom(table).select('status').where('id', '=', id).executeTakeFirst())?.status === status ? true : undefined), 30_000, `${id} ${status} in the store`);
+  await waitFor(
+    async () => ((await stack.records.db.selectFrom(table).select('status').where('id', '=', id).executeTakeFirst())?.status === status ? true : undefined),
+    30_000,
+    `${id} ${status} in the store`,
+  );
 }
 
 /** A dispute's mediation started on its own (as the mediation API test does), withdrawn by the community secretary. */
@@ -73,11 +88,29 @@ async function withdrawnMediation(): Promise<string> {
   const dispute = caseInputFor({ submittedAtMs: Date.now(), gridId: demoGrid.id, category: 'neighbour_dispute' });
   const secretary = demoOrg.dutyOfficer(demoOrg.lineage(demoGrid.id).find((unit) => unit.level === 'community')!.id)!;
   const requestedBy = { kind: 'staff' as const, id: secretary.id, role: secretary.role, unitId: secretary.unit };
-  const input = mediationInputFor(stack.config, dispute, [{ name: '王五', role: 'applicant', phone: '+8613812345678' }, { name: '赵六', role: 'respondent' }], { requestedBy, now: new Date() });
+  const input = mediationInputFor(
+    stack.config,
+    dispute,
+    [
+      { name: '王五', role: 'applicant', phone: '+8613812345678' },
+      { name: '赵六', role: 'respondent' },
+    ],
+    { requestedBy, now: new Date() },
+  );
   await stack.client.workflow.start(mediationWorkflow, { args: [input], workflowId: input.mediationId, taskQueue: stack.taskQueue });
-  const withdrawn = await http(stack, 'POST', `/api/v1/mediations/${input.mediationId}/actions`, { body: { type: 'withdraw', partyId: 'p1', reason: '已和解' }, headers: bearer(secretary.id) });
+  const withdrawn = await http(stack, 'POST', `/api/v1/mediations/${input.mediationId}/actions`, {
+    body: { type: 'withdraw', partyId: 'p1', reason: '已和解' },
+    headers: bearer(secretary.id),
+  });
   expect(withdrawn.status).toBe(200);
-  await waitFor(async () => ((await stack.records.db.selectFrom('mediation_records').select('stage').where('id', '=', input.mediationId).executeTakeFirst())?.stage === 'withdrawn' ? true : undefined), 30_000, 'the withdrawal in the store');
+  await waitFor(
+    async () =>
+      (await stack.records.db.selectFrom('mediation_records').select('stage').where('id', '=', input.mediationId).executeTakeFirst())?.stage === 'withdrawn'
+        ? true
+        : undefined,
+    30_000,
+    'the withdrawal in the store',
+  );
   return input.mediationId;
 }
 
@@ -96,19 +129,35 @@ describe('records store behind the API', () => {
     closed = await submit();
     await act(closed.id, { type: 'acknowledge' }, bearer(gridWorker.id));
     await act(closed.id, { type: 'resolve', note: '已更换灯泡' }, bearer(gridWorker.id));
-    const feedback = await http(stack, 'POST', `/api/v1/cases/${closed.id}/feedback`, { body: { satisfied: true, rating: 4, comment: '谢谢' }, headers: { 'x-case-token': closed.caseToken } });
+    const feedback = await http(stack, 'POST', `/api/v1/cases/${closed.id}/feedback`, {
+      body: { satisfied: true, rating: 4, comment: '谢谢' },
+      headers: { 'x-case-token': closed.caseToken },
+    });
     expect(feedback.status).toBe(200);
     escalated = await submit();
     await act(escalated.id, { type: 'escalate', reason: '需社区协调' }, bearer(gridWorker.id));
     cancelled = await submit();
     await act(cancelled.id, { type: 'cancel', reason: '已自行解决' }, integration());
     await Promise.all([storedStatus('case_records', closed.id, 'closed'), storedStatus('case_records', cancelled.id, 'cancelled')]);
-    await waitFor(async () => ((await stack.records.db.selectFrom('case_records').select('level').where('id', '=', escalated.id).executeTakeFirst())?.level === 'community' ? true : undefined), 30_000, 'escalation in the store');
+    await waitFor(
+      async () =>
+        (await stack.records.db.selectFrom('case_records').select('level').where('id', '=', escalated.id).executeTakeFirst())?.level === 'community'
+          ? true
+          : undefined,
+      30_000,
+      'escalation in the store',
+    );
 
-    const created = await http(stack, 'POST', '/api/v1/obligations', { body: { obligeeId: supervisor.id, unitId: grid.id, period: 'P1M', times: 2 }, headers: bearer(admin.id) });
+    const created = await http(stack, 'POST', '/api/v1/obligations', {
+      body: { obligeeId: supervisor.id, unitId: grid.id, period: 'P1M', times: 2 },
+      headers: bearer(admin.id),
+    });
     expect(created.status).toBe(201);
     obligationId = created.body.id as string;
-    const logged = await http(stack, 'POST', `/api/v1/obligations/${obligationId}/contacts`, { body: { at: new Date().toISOString(), channel: 'visit', note: '走访' }, headers: bearer(supervisor.id) });
+    const logged = await http(stack, 'POST', `/api/v1/obligations/${obligationId}/contacts`, {
+      body: { at: new Date().toISOString(), channel: 'visit', note: '走访' },
+      headers: bearer(supervisor.id),
+    });
     expect(logged.status).toBe(201);
     expect((await http(stack, 'DELETE', `/api/v1/obligations/${obligationId}`, { headers: bearer(admin.id) })).status).toBe(200);
     await storedStatus('obligation_records', obligationId, 'ended');
@@ -203,10 +252,14 @@ describe('records store behind the API', () => {
   test('drift: none while the records keep up; a lost row is named and rebuilt from the events; a case from before the store is back-filled', async () => {
     const drift = async () => driftReport(stack.records, await openExecutions(stack.client));
     // Visibility is eventually consistent: wait for it to agree.
-    const clean = await waitFor(async () => {
-      const report = await drift();
-      return hasDrift(report) ? undefined : report;
-    }, 30_000, 'no drift');
+    const clean = await waitFor(
+      async () => {
+        const report = await drift();
+        return hasDrift(report) ? undefined : report;
+      },
+      30_000,
+      'no drift',
+    );
     expect(clean).toMatchObject({ openInTemporal: 1, openInStore: 1 });
 
     await stack.records.db.deleteFrom('case_records').where('id', '=', escalated.id).execute();
@@ -222,25 +275,38 @@ describe('records store behind the API', () => {
     expect(await backfillFromTemporal(stack.client, stack.records, missing)).toEqual({ cases: 1, mediations: 0, failed: [] });
     expect(hasDrift(await drift())).toBe(false);
     const events = await stack.records.db.selectFrom('record_events').select(['seq', 'type']).where('workflow_id', '=', escalated.id).orderBy('seq').execute();
-    expect(events).toEqual([{ seq: 1, type: 'submitted' }, { seq: 2, type: 'assigned' }, { seq: 3, type: 'escalated' }]);
-    const { updated_at: _updated, ...rowAfter } = await stack.records.db.selectFrom('case_records').selectAll().where('id', '=', escalated.id).executeTakeFirstOrThrow();
+    expect(events).toEqual([
+      { seq: 1, type: 'submitted' },
+      { seq: 2, type: 'assigned' },
+      { seq: 3, type: 'escalated' },
+    ]);
+    const { updated_at: _updated, ...rowAfter } = await stack.records.db
+      .selectFrom('case_records')
+      .selectAll()
+      .where('id', '=', escalated.id)
+      .executeTakeFirstOrThrow();
     const { updated_at: _was, ...rowWas } = rowBefore;
     expect(rowAfter).toEqual(rowWas);
   });
 
   test("the redaction schedule removes residents' personal data from closed records and leaves every figure", async () => {
     const today = DateTime.now().setZone(demoConfig.city.timeZone).toISODate();
-    const report = async () => (await http(stack, 'GET', `/api/v1/reports/cases?unit=${demoOrg.root.id}&from=${today}&to=${today}`, { headers: bearer(admin.id) })).body;
+    const report = async () =>
+      (await http(stack, 'GET', `/api/v1/reports/cases?unit=${demoOrg.root.id}&from=${today}&to=${today}`, { headers: bearer(admin.id) })).body;
     const figuresBefore = await report();
     const schedule = { taskQueue: stack.taskQueue, redactAfter: 'P0D', timeZone: demoConfig.city.timeZone };
     expect(await ensureRedactionSchedule(stack.client, schedule)).toBe('created');
     // Created at every start: the second time it is brought up to date, not duplicated.
     expect(await ensureRedactionSchedule(stack.client, schedule)).toBe('updated');
     await stack.client.schedule.getHandle(REDACTION_SCHEDULE_ID).trigger();
-    const redactedIds = await waitFor(async () => {
-      const rows = await stack.records.db.selectFrom('case_records').select('id').where('redacted_at', 'is not', null).execute();
-      return rows.length === 2 ? rows.map((row) => row.id).sort() : undefined;
-    }, 60_000, 'the closed and the cancelled case redacted');
+    const redactedIds = await waitFor(
+      async () => {
+        const rows = await stack.records.db.selectFrom('case_records').select('id').where('redacted_at', 'is not', null).execute();
+        return rows.length === 2 ? rows.map((row) => row.id).sort() : undefined;
+      },
+      60_000,
+      'the closed and the cancelled case redacted',
+    );
     expect(redactedIds).toEqual([closed.id, cancelled.id].sort());
 
     const stored = await http(stack, 'GET', `/api/v1/cases/${closed.id}`, { headers: bearer(admin.id) });

@@ -35,7 +35,19 @@ async function submit(address: string): Promise<string> {
 /** The fields both sources know, in a stable order. */
 const comparable = (cases: CaseSummary[]) =>
   cases
-    .map(({ id, status, level, unitId, units, assigneeId, category, priority, dueAt, overdue, open }) => ({ id, status, level, unitId, units, assigneeId, category, priority, dueAt, overdue, open }))
+    .map(({ id, status, level, unitId, units, assigneeId, category, priority, dueAt, overdue, open }) => ({
+      id,
+      status,
+      level,
+      unitId,
+      units,
+      assigneeId,
+      category,
+      priority,
+      dueAt,
+      overdue,
+      open,
+    }))
     .sort((a, b) => a.id.localeCompare(b.id));
 
 test('the store and visibility give the same open cases, and the summary says it used the store', async () => {
@@ -48,7 +60,10 @@ test('the store and visibility give the same open cases, and the summary says it
   for (const unit of ['d', 's', 'c', 'g2']) {
     const agreed = await waitFor(
       async () => {
-        const [fromStore, fromVisibility] = await Promise.all([openCasesUnder(stack.records, stack.org, unit), listCases(stack.client, { unit, openOnly: true }, 1_000)]);
+        const [fromStore, fromVisibility] = await Promise.all([
+          openCasesUnder(stack.records, stack.org, unit),
+          listCases(stack.client, { unit, openOnly: true }, 1_000),
+        ]);
         const a = comparable(fromStore);
         const b = comparable(fromVisibility);
         // Both must have seen the escalations of the untouched cases before they can agree.

@@ -149,7 +149,10 @@ describe('walking skeleton: HTTP → Temporal → SMTP', () => {
     const anonymous = await http(stack, 'POST', '/api/v1/cases', { body: submission() });
     expect(anonymous.status).toBe(401);
 
-    const staffOutside = await http(stack, 'POST', '/api/v1/cases', { body: submission(), headers: { authorization: `Bearer ${stack.tokenFor(otherWorker.id)}` } });
+    const staffOutside = await http(stack, 'POST', '/api/v1/cases', {
+      body: submission(),
+      headers: { authorization: `Bearer ${stack.tokenFor(otherWorker.id)}` },
+    });
     expect(staffOutside.status).toBe(403);
   });
 
@@ -189,7 +192,9 @@ describe('walking skeleton: HTTP → Temporal → SMTP', () => {
     const actor = { kind: 'staff' as const, id: gridWorker.id, role: gridWorker.role, unitId: gridWorker.unit };
     for (let i = 1; i <= 200; i++) {
       // No run id: each update goes to whichever run is current, across continue-as-new.
-      await stack.client.workflow.getHandle(input.caseId).executeUpdate(caseActionUpdate, { args: [{ action: { type: 'note', note: `第${i}次跟进` }, actor }] });
+      await stack.client.workflow
+        .getHandle(input.caseId)
+        .executeUpdate(caseActionUpdate, { args: [{ action: { type: 'note', note: `第${i}次跟进` }, actor }] });
     }
     const latest = stack.client.workflow.getHandle(input.caseId);
     const description = await latest.describe();
@@ -205,7 +210,14 @@ describe('walking skeleton: HTTP → Temporal → SMTP', () => {
 describe('when Temporal is unreachable', () => {
   test('the API answers 503 with Retry-After within 2 s and starts nothing', async () => {
     const client = createApiClient({ address: `127.0.0.1:${await freePort()}`, namespace: 'default' });
-    const app = createApp({ config: stack.config, org: stack.org, client, taskQueue: 'nowhere', authSecret: stack.authSecret, logger: pino({ level: 'silent' }) });
+    const app = createApp({
+      config: stack.config,
+      org: stack.org,
+      client,
+      taskQueue: 'nowhere',
+      authSecret: stack.authSecret,
+      logger: pino({ level: 'silent' }),
+    });
     const server = await new Promise<Server>((resolve) => {
       const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
     });

@@ -44,7 +44,13 @@ async function main(): Promise<void> {
       gridId: 'g',
       config,
       org: stack.org,
-      sla: { clock: 'working', budgets: { grid: 2 * HOUR, community: 2 * HOUR, street: 2 * HOUR, district: 2 * HOUR }, warnAt: [0.5], calendar: before, timeZone: zone },
+      sla: {
+        clock: 'working',
+        budgets: { grid: 2 * HOUR, community: 2 * HOUR, street: 2 * HOUR, district: 2 * HOUR },
+        warnAt: [0.5],
+        calendar: before,
+        timeZone: zone,
+      },
     });
     input.caseId = `replay-${name}-${Date.now()}`;
     return stack.client.workflow.start(caseWorkflow, { args: [input, undefined, { historyLimit }], workflowId: input.caseId, taskQueue: stack.taskQueue });
@@ -81,7 +87,15 @@ async function main(): Promise<void> {
     // 2. A roll-out over two open cases (the records store has them once their first events are in).
     const open = await Promise.all([start('rollout-a'), start('rollout-b')]);
     for (let i = 0; i < 100; i++) {
-      const rows = await stack.records.db.selectFrom('case_records').select('id').where('id', 'in', open.map((handle) => handle.workflowId)).execute();
+      const rows = await stack.records.db
+        .selectFrom('case_records')
+        .select('id')
+        .where(
+          'id',
+          'in',
+          open.map((handle) => handle.workflowId),
+        )
+        .execute();
       if (rows.length === open.length) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -22,15 +22,30 @@ async function main(): Promise<void> {
     const auth = { authorization: `Bearer ${stack.tokenFor(supervisor.id)}` };
     const created = await http(stack, 'POST', '/api/v1/cases', {
       headers: { 'x-api-key': stack.apiKeys['hotline-12345']! },
-      body: { category: 'neighbour_dispute', description: '楼上漏水', address: grid.addresses[0], parties: [{ name: '张三', role: 'applicant' }, { name: '李四', role: 'respondent' }] },
+      body: {
+        category: 'neighbour_dispute',
+        description: '楼上漏水',
+        address: grid.addresses[0],
+        parties: [
+          { name: '张三', role: 'applicant' },
+          { name: '李四', role: 'respondent' },
+        ],
+      },
     });
     const caseId = created.body.id as string;
-    const mediationId = await waitFor(async () => (await http(stack, 'GET', `/api/v1/cases/${caseId}`, { headers: auth })).body.mediation?.mediationId as string | undefined);
+    const mediationId = await waitFor(
+      async () => (await http(stack, 'GET', `/api/v1/cases/${caseId}`, { headers: auth })).body.mediation?.mediationId as string | undefined,
+    );
     await http(stack, 'POST', `/api/v1/cases/${caseId}/actions`, { headers: auth, body: { type: 'note', note: '已通知双方' } });
     await http(stack, 'POST', `/api/v1/mediations/${mediationId}/actions`, { headers: auth, body: { type: 'consent', partyId: 'p1', given: true } });
-    await http(stack, 'POST', `/api/v1/mediations/${mediationId}/actions`, { headers: auth, body: { type: 'consent', partyId: 'p2', given: false, note: '不同意' } });
+    await http(stack, 'POST', `/api/v1/mediations/${mediationId}/actions`, {
+      headers: auth,
+      body: { type: 'consent', partyId: 'p2', given: false, note: '不同意' },
+    });
     await stack.client.workflow.getHandle(caseId).result();
-    const json = execFileSync(temporalCliPath(), ['workflow', 'show', '--address', stack.devServer.address, '--workflow-id', caseId, '--output', 'json'], { encoding: 'utf8' });
+    const json = execFileSync(temporalCliPath(), ['workflow', 'show', '--address', stack.devServer.address, '--workflow-id', caseId, '--output', 'json'], {
+      encoding: 'utf8',
+    });
     writeFileSync(path.join(__dirname, 'histories', `case-${prefix}dispute-mediation-declined.json`), json);
     process.stdout.write(`saved case-${prefix}dispute-mediation-declined.json (${(JSON.parse(json) as { events: unknown[] }).events.length} events)\n`);
   } finally {

@@ -38,13 +38,23 @@ const actor = (id: string): Actor => {
   const person = org.staff(id)!;
   return { kind: 'staff', id: person.id, role: person.role, unitId: person.unit };
 };
-const slowPlan = { clock: 'calendar' as const, budgets: { grid: 2_000 * HOUR, community: 2_000 * HOUR, street: 2_000 * HOUR, district: 2_000 * HOUR }, warnAt: [], confirmWithinMs: 2 * HOUR };
+const slowPlan = {
+  clock: 'calendar' as const,
+  budgets: { grid: 2_000 * HOUR, community: 2_000 * HOUR, street: 2_000 * HOUR, district: 2_000 * HOUR },
+  warnAt: [],
+  confirmWithinMs: 2 * HOUR,
+};
 
 async function main(): Promise<void> {
   const env = await createTimeSkippingEnv();
   const store = await openRecordsStore({ sqliteFile: ':memory:' });
   try {
-    const handOver = createHandOverActivities({ client: env.client, records: store, org, handOverDirectory: new MemoryDirectory(demoConfig.staff, demoConfig.units) });
+    const handOver = createHandOverActivities({
+      client: env.client,
+      records: store,
+      org,
+      handOverDirectory: new MemoryDirectory(demoConfig.staff, demoConfig.units),
+    });
     const flaky = { id: '', failures: 0 };
     let cancelled = '';
     const worker = await Worker.create({
@@ -68,7 +78,8 @@ async function main(): Promise<void> {
     });
     await worker.runUntil(async () => {
       const t0 = await env.currentTimeMs();
-      const act = (id: string, action: CaseAction, by: string) => env.client.workflow.getHandle(id).executeUpdate(caseActionUpdate, { args: [{ action, actor: actor(by) }] });
+      const act = (id: string, action: CaseAction, by: string) =>
+        env.client.workflow.getHandle(id).executeUpdate(caseActionUpdate, { args: [{ action, actor: actor(by) }] });
       const cases: string[] = [];
       for (let index = 0; index < 4; index++) {
         const input = caseInputFor({ submittedAtMs: t0, sla: slowPlan });
@@ -81,9 +92,15 @@ async function main(): Promise<void> {
       await act(fourth, { type: 'acknowledge' }, LEAVER);
       await act(fourth, { type: 'resolve', note: '已修复' }, LEAVER);
       const obligation = obligationInputFor(demoConfig, org, { obligeeId: LEAVER, unitId: 'santang-1', period: 'P7D', times: 1 }, new Date(t0));
-      await env.client.workflow.start(obligationWorkflow, { args: [obligation, undefined, { searchAttributes: false }], workflowId: obligation.obligationId, taskQueue: 'record' });
+      await env.client.workflow.start(obligationWorkflow, {
+        args: [obligation, undefined, { searchAttributes: false }],
+        workflowId: obligation.obligationId,
+        taskQueue: 'record',
+      });
       for (;;) {
-        const listed = (await openWorkOf(store, { staffId: LEAVER, kind: 'case', limit: 10 })).items.length + (await openWorkOf(store, { staffId: LEAVER, kind: 'obligation', limit: 10 })).items.length;
+        const listed =
+          (await openWorkOf(store, { staffId: LEAVER, kind: 'case', limit: 10 })).items.length +
+          (await openWorkOf(store, { staffId: LEAVER, kind: 'obligation', limit: 10 })).items.length;
         if (listed === 5) break;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
@@ -105,7 +122,11 @@ async function main(): Promise<void> {
         process.stdout.write(`saved ${file} (${history.events?.length ?? 0} events)\n`);
         runId = history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
       }
-      for (const id of [...cases, obligation.obligationId]) await env.client.workflow.getHandle(id).terminate('recorded').catch(() => undefined);
+      for (const id of [...cases, obligation.obligationId])
+        await env.client.workflow
+          .getHandle(id)
+          .terminate('recorded')
+          .catch(() => undefined);
     });
   } finally {
     await store.close();

@@ -75,7 +75,11 @@ async function main(): Promise<void> {
       judicialReminderLeadMs: SECOND,
       calendar: EVERY_DAY_WORKS,
     };
-    await stack.client.workflow.start(mediationWorkflow, { args: [input, undefined, { historyLimit }], workflowId: input.mediationId, taskQueue: stack.taskQueue });
+    await stack.client.workflow.start(mediationWorkflow, {
+      args: [input, undefined, { historyLimit }],
+      workflowId: input.mediationId,
+      taskQueue: stack.taskQueue,
+    });
     return stack.client.workflow.getHandle<typeof mediationWorkflow>(input.mediationId);
   };
   // The CLI writes the canonical proto3 JSON that Worker.runReplayHistory reads back.

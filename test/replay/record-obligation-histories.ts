@@ -44,7 +44,11 @@ async function onDevServer(): Promise<void> {
     await handle.executeUpdate(logContactUpdate, { args: [{ at: new Date().toISOString(), channel: 'phone', actor: staff('s-duty') }] });
     await handle.executeUpdate(endObligationUpdate, { args: [{ actor: staff('d-admin'), reason: '撤销' }] });
     await handle.result();
-    const json = execFileSync(temporalCliPath(), ['workflow', 'show', '--address', stack.devServer.address, '--workflow-id', handle.workflowId, '--output', 'json'], { encoding: 'utf8' });
+    const json = execFileSync(
+      temporalCliPath(),
+      ['workflow', 'show', '--address', stack.devServer.address, '--workflow-id', handle.workflowId, '--output', 'json'],
+      { encoding: 'utf8' },
+    );
     writeFileSync(path.join(directory, `obligation-${prefix}contacts-handover-ended.json`), json);
     process.stdout.write(`saved obligation-${prefix}contacts-handover-ended.json\n`);
   } finally {
@@ -60,12 +64,20 @@ async function onTimeSkippingServer(): Promise<void> {
       connection: env.nativeConnection,
       taskQueue: 'record',
       workflowBundle: bundle,
-      activities: { notify: async () => Promise.resolve({ delivered: [] }), currentDutyOfficer: async () => Promise.resolve(undefined), recordEvents: memoryRecords().recordEvents },
+      activities: {
+        notify: async () => Promise.resolve({ delivered: [] }),
+        currentDutyOfficer: async () => Promise.resolve(undefined),
+        recordEvents: memoryRecords().recordEvents,
+      },
     });
     await worker.runUntil(async () => {
       const t0 = await env.currentTimeMs();
       const input = obligationInputFor(config, org, { obligeeId: 's-lead', unitId: 'g', period: 'P7D', times: 1 }, new Date(t0));
-      const handle = await env.client.workflow.start(obligationWorkflow, { args: [input, undefined, { searchAttributes: false }], workflowId: input.obligationId, taskQueue: 'record' });
+      const handle = await env.client.workflow.start(obligationWorkflow, {
+        args: [input, undefined, { searchAttributes: false }],
+        workflowId: input.obligationId,
+        taskQueue: 'record',
+      });
       const runs = [(await handle.describe()).runId];
       await handle.executeUpdate(logContactUpdate, { args: [{ at: new Date(t0).toISOString(), channel: 'meeting', actor: staff('s-lead') }] });
       for (let week = 0; week < 3; week++) {

@@ -13,9 +13,18 @@ import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/temporal';
 async function main(): Promise<void> {
   const env = await createTimeSkippingEnv();
   try {
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'record', workflowBundle: await bundleWorkflows(), activities: memoryRecordActivities() });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: 'record',
+      workflowBundle: await bundleWorkflows(),
+      activities: memoryRecordActivities(),
+    });
     await worker.runUntil(async () => {
-      const handle = await env.client.workflow.start(recordsRedactionWorkflow, { args: [{ redactAfter: 'P3Y' }], workflowId: `records-redaction-${Date.now()}`, taskQueue: 'record' });
+      const handle = await env.client.workflow.start(recordsRedactionWorkflow, {
+        args: [{ redactAfter: 'P3Y' }],
+        workflowId: `records-redaction-${Date.now()}`,
+        taskQueue: 'record',
+      });
       await handle.result();
       const history = await handle.fetchHistory();
       writeFileSync(path.join(__dirname, 'histories', 'records-redaction.json'), `${historyToJSON(history)}\n`);

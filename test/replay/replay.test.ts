@@ -10,7 +10,9 @@ import * as workflows from '../../src/workflows';
 import { bundleWorkflows, installQuietRuntime } from '../helpers/temporal';
 
 const directory = path.join(__dirname, 'histories');
-const files = readdirSync(directory).filter((file) => file.endsWith('.json')).sort();
+const files = readdirSync(directory)
+  .filter((file) => file.endsWith('.json'))
+  .sort();
 
 interface SavedHistory {
   events: { workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } } }[];

@@ -63,7 +63,7 @@ describe('API key lookup', () => {
 });
 
 describe('API key storage', () => {
-  test('the shipped config holds no key, only hashes (keys live in data/secrets.json or the operator\'s vault)', () => {
+  test("the shipped config holds no key, only hashes (keys live in data/secrets.json or the operator's vault)", () => {
     const text = readFileSync(DEFAULT_CONFIG_PATH, 'utf8');
     expect(text).not.toMatch(/apiKey\s*:/);
     expect(text).not.toMatch(/\bgf_[A-Za-z0-9_-]{8,}/);

@@ -129,7 +129,11 @@ describe('API keys', () => {
     expect(actorOf(outcome.principal!)).toEqual({ kind: 'integration', id: 'hotline-12345' });
   });
 
-  it.each([['a wrong key', 'gf_wrong'], ['the key with a trailing space', `${HOTLINE_KEY} `], ['an empty key', '']])('refuses %s', (_label, key) => {
+  it.each([
+    ['a wrong key', 'gf_wrong'],
+    ['the key with a trailing space', `${HOTLINE_KEY} `],
+    ['an empty key', ''],
+  ])('refuses %s', (_label, key) => {
     expect(expect401(run({ 'X-API-Key': key }))).toBe('detail.apiKeyUnknown');
   });
 

@@ -76,7 +76,14 @@ describe('the start-up log', () => {
     const { logger, lines } = capturingLogger();
     logCalendarHorizon(logger, ctx, sh('2026-12-01 09:00'), national);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: 40, knownThrough: '2026-12-31', daysAhead: 30, version: 'abc123def456', source: 'chinese-days@test', packageYears: '2025-2026' });
+    expect(lines[0]).toMatchObject({
+      level: 40,
+      knownThrough: '2026-12-31',
+      daysAhead: 30,
+      version: 'abc123def456',
+      source: 'chinese-days@test',
+      packageYears: '2025-2026',
+    });
     expect(lines[0]?.msg).toMatch(/known only through 2026-12-31 \(30 days\).*calendar\.knownThrough/);
   });
 
@@ -97,13 +104,20 @@ describe('the start-up log', () => {
 describe('a deadline beyond the calendar', () => {
   it('is logged with the case and counted; one within it is neither', async () => {
     const { logger, lines } = capturingLogger();
-    const counted = async (): Promise<number> => (await metricsRegistry.getSingleMetric('gridflow_deadlines_beyond_calendar_total')!.get()).values[0]?.value ?? 0;
+    const counted = async (): Promise<number> =>
+      (await metricsRegistry.getSingleMetric('gridflow_deadlines_beyond_calendar_total')!.get()).values[0]?.value ?? 0;
     const before = await counted();
     expect(noteDeadlineBeyondCalendar(logger, { caseId: 'c-inside', dueMs: sh('2026-12-31 16:00'), context: ctx })).toBe(false);
     expect(noteDeadlineBeyondCalendar(logger, { caseId: 'c-beyond', dueMs: sh('2027-01-04 10:00'), context: ctx })).toBe(true);
     expect(await counted()).toBe(before + 1);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: 40, caseId: 'c-beyond', knownThrough: '2026-12-31', calendarVersion: 'abc123def456', dueAt: '2027-01-04T02:00:00.000Z' });
+    expect(lines[0]).toMatchObject({
+      level: 40,
+      caseId: 'c-beyond',
+      knownThrough: '2026-12-31',
+      calendarVersion: 'abc123def456',
+      dueAt: '2027-01-04T02:00:00.000Z',
+    });
   });
 });
 
@@ -127,7 +141,7 @@ function fakeClient(reachable: boolean): Client {
 }
 
 describe('/readyz', () => {
-  it('stays ready with a short horizon and reports it with a warning in the caller\'s language', async () => {
+  it("stays ready with a short horizon and reports it with a warning in the caller's language", async () => {
     const router = healthRoutes(fakeClient(true), ctx, () => sh('2026-12-01 09:00'));
     const en = await get(router, '/readyz', { 'accept-language': 'en' });
     expect(en.status).toBe(200);
@@ -139,7 +153,12 @@ describe('/readyz', () => {
   });
 
   it('has no warning when the calendar is known far enough ahead', async () => {
-    const body = (await (await get(healthRoutes(fakeClient(true), ctx, () => sh('2026-06-01 09:00')), '/readyz')).json()) as { calendar: object };
+    const body = (await (
+      await get(
+        healthRoutes(fakeClient(true), ctx, () => sh('2026-06-01 09:00')),
+        '/readyz',
+      )
+    ).json()) as { calendar: object };
     expect(body.calendar).toEqual({ knownThrough: '2026-12-31', daysAhead: 213, version: 'abc123def456' });
   });
 

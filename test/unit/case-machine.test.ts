@@ -43,7 +43,10 @@ function play(steps: [CaseEvent, number][], policy: CasePolicy = CURRENT_CASE_PO
 }
 
 const act = (action: CaseAction, actor: Actor = worker): CaseEvent => ({ type: 'action', request: { action, actor } });
-const types = (effects: CaseEffect[]) => effects.map((effect) => (effect.type === 'record' ? `record:${effect.entry.type}` : effect.type === 'notify' ? `notify:${effect.request.template}` : effect.type));
+const types = (effects: CaseEffect[]) =>
+  effects.map((effect) =>
+    effect.type === 'record' ? `record:${effect.entry.type}` : effect.type === 'notify' ? `notify:${effect.request.template}` : effect.type,
+  );
 const iso = (ms: number) => new Date(ms).toISOString();
 
 describe('opening', () => {
@@ -103,28 +106,55 @@ describe('the ladder', () => {
   });
 
   it('warns at 50 % and 75 %, and sends only the latest when both are due at once', () => {
-    const at50 = play([[{ type: 'open' }, T0], [{ type: 'time' }, T0 + HOUR / 2]]);
+    const at50 = play([
+      [{ type: 'open' }, T0],
+      [{ type: 'time' }, T0 + HOUR / 2],
+    ]);
     expect(types(at50.last)).toEqual(['record:warned', 'notify:case_warning']);
     expect(at50.run.case.timeline.at(-1)?.details).toEqual({ fraction: 0.5, dueAt: iso(T0 + HOUR) });
 
-    const late = play([[{ type: 'open' }, T0], [{ type: 'time' }, T0 + 50 * MINUTE]]);
+    const late = play([
+      [{ type: 'open' }, T0],
+      [{ type: 'time' }, T0 + 50 * MINUTE],
+    ]);
     expect(types(late.last)).toEqual(['record:warned', 'notify:case_warning']);
     expect(late.run.case.timeline.at(-1)?.details).toMatchObject({ fraction: 0.75 });
     expect(caseTimers(late.run)).toEqual([{ kind: 'deadline', atMs: T0 + HOUR }]);
   });
 
   it('escalates when the deadline passes: looks up the duty officer, then moves a rung with the budget from the deadline', () => {
-    const { run, last } = play([[{ type: 'open' }, T0], [{ type: 'time' }, T0 + HOUR + 5_000]]);
+    const { run, last } = play([
+      [{ type: 'open' }, T0],
+      [{ type: 'time' }, T0 + HOUR + 5_000],
+    ]);
     expect(last).toEqual([
       {
         type: 'look_up_duty_officer',
-        escalation: expect.objectContaining({ fromRung: 0, unitId: community!.unitId, fallbackOfficerId: community!.dutyOfficerId, decidedAtMs: T0 + HOUR + 5_000, rungStartsAtMs: T0 + HOUR }),
+        escalation: expect.objectContaining({
+          fromRung: 0,
+          unitId: community!.unitId,
+          fallbackOfficerId: community!.dutyOfficerId,
+          decidedAtMs: T0 + HOUR + 5_000,
+          rungStartsAtMs: T0 + HOUR,
+        }),
       },
     ]);
     expect(run.case.level).toBe('grid');
     const lookUp = last[0] as Extract<CaseEffect, { type: 'look_up_duty_officer' }>;
-    const found = caseStep(run, { type: 'duty_officer_found', escalation: lookUp.escalation, officerId: 'someone-on-duty' }, T0 + HOUR + 6_000, CURRENT_CASE_POLICY);
-    expect(found.state.case).toMatchObject({ level: 'community', unitId: community!.unitId, assigneeId: 'someone-on-duty', status: 'assigned', escalations: 1, dueAt: iso(T0 + 2 * HOUR) });
+    const found = caseStep(
+      run,
+      { type: 'duty_officer_found', escalation: lookUp.escalation, officerId: 'someone-on-duty' },
+      T0 + HOUR + 6_000,
+      CURRENT_CASE_POLICY,
+    );
+    expect(found.state.case).toMatchObject({
+      level: 'community',
+      unitId: community!.unitId,
+      assigneeId: 'someone-on-duty',
+      status: 'assigned',
+      escalations: 1,
+      dueAt: iso(T0 + 2 * HOUR),
+    });
     expect(types(found.effects)).toEqual(['index', 'record:escalated', 'notify:case_escalated']);
     expect(found.state.case.timeline.at(-1)).toMatchObject({ at: iso(T0 + HOUR + 5_000), type: 'escalated', note: 'systemReason.deadlinePassed' });
     const notify = found.effects.find((effect) => effect.type === 'notify');
@@ -134,7 +164,13 @@ describe('the ladder', () => {
 
   it('under the legacy policy a rung starts when the look-up answered', () => {
     const legacy: CasePolicy = { rungStartsAtDeadline: false };
-    const { run, last } = play([[{ type: 'open' }, T0], [{ type: 'time' }, T0 + HOUR]], legacy);
+    const { run, last } = play(
+      [
+        [{ type: 'open' }, T0],
+        [{ type: 'time' }, T0 + HOUR],
+      ],
+      legacy,
+    );
     const lookUp = last[0] as Extract<CaseEffect, { type: 'look_up_duty_officer' }>;
     const found = caseStep(run, { type: 'duty_officer_found', escalation: lookUp.escalation, officerId: 'x' }, T0 + HOUR + 700, legacy);
     expect(found.state.case.dueAt).toBe(iso(T0 + 2 * HOUR + 700));
@@ -142,7 +178,10 @@ describe('the ladder', () => {
   });
 
   it('ignores an officer found for a case that moved or was resolved meanwhile', () => {
-    const { run, last } = play([[{ type: 'open' }, T0], [{ type: 'time' }, T0 + HOUR]]);
+    const { run, last } = play([
+      [{ type: 'open' }, T0],
+      [{ type: 'time' }, T0 + HOUR],
+    ]);
     const lookUp = last[0] as Extract<CaseEffect, { type: 'look_up_duty_officer' }>;
     const resolved = caseStep(run, act({ type: 'resolve', note: 'fixed' }), T0 + HOUR + 100, CURRENT_CASE_POLICY).state;
     const found = caseStep(resolved, { type: 'duty_officer_found', escalation: lookUp.escalation, officerId: 'x' }, T0 + HOUR + 200, CURRENT_CASE_POLICY);
@@ -160,7 +199,12 @@ describe('the ladder', () => {
       const timed = caseStep(run, { type: 'time' }, due, CURRENT_CASE_POLICY);
       const lookUp = timed.effects.find((effect) => effect.type === 'look_up_duty_officer')!;
       expect(lookUp.escalation.fromRung).toBe(rung);
-      run = caseStep(timed.state, { type: 'duty_officer_found', escalation: lookUp.escalation, officerId: lookUp.escalation.fallbackOfficerId }, due, CURRENT_CASE_POLICY).state;
+      run = caseStep(
+        timed.state,
+        { type: 'duty_officer_found', escalation: lookUp.escalation, officerId: lookUp.escalation.fallbackOfficerId },
+        due,
+        CURRENT_CASE_POLICY,
+      ).state;
     }
     expect(run.case).toMatchObject({ level: 'district', unitId: district!.unitId, escalations: 3 });
     const top = caseStep(run, { type: 'time' }, T0 + 4 * HOUR, CURRENT_CASE_POLICY);
@@ -172,19 +216,33 @@ describe('the ladder', () => {
 
   it('a supervisor escalates at once, the rung starting at the step', () => {
     const supervisor: Actor = { kind: 'staff', id: community!.dutyOfficerId, role: 'supervisor', unitId: community!.unitId };
-    const { last } = play([[{ type: 'open' }, T0], [act({ type: 'escalate', reason: 'needs the community' }, supervisor), T0 + 10 * MINUTE]]);
-    expect(last).toEqual([{ type: 'look_up_duty_officer', escalation: expect.objectContaining({ actor: supervisor, reason: 'needs the community', rungStartsAtMs: T0 + 10 * MINUTE }) }]);
+    const { last } = play([
+      [{ type: 'open' }, T0],
+      [act({ type: 'escalate', reason: 'needs the community' }, supervisor), T0 + 10 * MINUTE],
+    ]);
+    expect(last).toEqual([
+      {
+        type: 'look_up_duty_officer',
+        escalation: expect.objectContaining({ actor: supervisor, reason: 'needs the community', rungStartsAtMs: T0 + 10 * MINUTE }),
+      },
+    ]);
   });
 
   it('a supervisor moves the deadline: the overdue flag clears and warnings restart', () => {
-    const { run } = play([[{ type: 'open' }, T0], [act({ type: 'move_deadline', dueAt: iso(T0 + 5 * HOUR), reason: 'parts on order' }), T0 + HOUR / 2]]);
+    const { run } = play([
+      [{ type: 'open' }, T0],
+      [act({ type: 'move_deadline', dueAt: iso(T0 + 5 * HOUR), reason: 'parts on order' }), T0 + HOUR / 2],
+    ]);
     expect(run.case.dueAt).toBe(iso(T0 + 5 * HOUR));
     expect(run.case.timeline.at(-1)).toMatchObject({ type: 'deadline_moved', details: { from: iso(T0 + HOUR), to: iso(T0 + 5 * HOUR) } });
     expect(caseTimers(run).find((timer) => timer.kind === 'warning')).toEqual({ kind: 'warning', atMs: T0 + HOUR / 2 + (4.5 * HOUR) / 2, fraction: 0.5 });
   });
 
   it('reassigns within the rung and tells the new assignee', () => {
-    const { run, last } = play([[{ type: 'open' }, T0], [act({ type: 'reassign', assigneeId: 'colleague', reason: 'on leave' }), T0 + MINUTE]]);
+    const { run, last } = play([
+      [{ type: 'open' }, T0],
+      [act({ type: 'reassign', assigneeId: 'colleague', reason: 'on leave' }), T0 + MINUTE],
+    ]);
     expect(run.case.assigneeId).toBe('colleague');
     expect(types(last)).toEqual(['index', 'record:reassigned', 'notify:case_reassigned']);
   });
@@ -203,7 +261,11 @@ describe('the closed loop', () => {
   });
 
   it('pauses while the resident is asked and resumes with the time that was left', () => {
-    const asked = play([[{ type: 'open' }, T0], [act({ type: 'start' }), T0], [act({ type: 'request_info', note: 'which lamp?' }), T0 + 20 * MINUTE]]);
+    const asked = play([
+      [{ type: 'open' }, T0],
+      [act({ type: 'start' }), T0],
+      [act({ type: 'request_info', note: 'which lamp?' }), T0 + 20 * MINUTE],
+    ]);
     expect(asked.run.case).toMatchObject({ status: 'waiting_info', dueAt: undefined });
     expect(caseTimers(asked.run)).toEqual([]);
     const answered = caseStep(asked.run, act({ type: 'info_provided', note: 'the third' }, resident), T0 + 5 * HOUR, CURRENT_CASE_POLICY).state;
@@ -211,7 +273,10 @@ describe('the closed loop', () => {
   });
 
   it('resolves, tells the resident, and auto-closes when the confirmation window ends unanswered', () => {
-    const resolved = play([[{ type: 'open' }, T0], [act({ type: 'resolve', note: 'replaced the bulb' }), T0 + 30 * MINUTE]]);
+    const resolved = play([
+      [{ type: 'open' }, T0],
+      [act({ type: 'resolve', note: 'replaced the bulb' }), T0 + 30 * MINUTE],
+    ]);
     expect(resolved.run.case).toMatchObject({ status: 'resolved', confirmBy: iso(T0 + 30 * MINUTE + 72 * HOUR), resolvedAtLevel: 'grid' });
     expect(resolved.run.case.timeline.at(-1)?.details).toEqual({ withinDeadline: true });
     const notify = resolved.last.find((effect) => effect.type === 'notify');
@@ -246,12 +311,18 @@ describe('the closed loop', () => {
   });
 
   it('a resolution after the deadline is recorded as late', () => {
-    const { run } = play([[{ type: 'open' }, T0], [act({ type: 'resolve', note: 'late' }), T0 + HOUR + 1]]);
+    const { run } = play([
+      [{ type: 'open' }, T0],
+      [act({ type: 'resolve', note: 'late' }), T0 + HOUR + 1],
+    ]);
     expect(run.case.timeline.at(-1)?.details).toEqual({ withinDeadline: false });
   });
 
   it('cancels for good', () => {
-    const { run } = play([[{ type: 'open' }, T0], [act({ type: 'cancel', reason: 'duplicate' }), T0 + MINUTE]]);
+    const { run } = play([
+      [{ type: 'open' }, T0],
+      [act({ type: 'cancel', reason: 'duplicate' }), T0 + MINUTE],
+    ]);
     expect(run.case).toMatchObject({ status: 'cancelled', closedAt: iso(T0 + MINUTE) });
     expect(caseTimers(run)).toEqual([]);
   });
@@ -261,26 +332,46 @@ describe('mediation and calendars', () => {
   const mediation = { mediationId: 'm-1', ladder: [{ unitId: community!.unitId, level: 'community' }], parties: [{}, {}] } as never;
 
   it('asks the shell to start the mediation, then waits for it with no deadline', () => {
-    const { run, last } = play([[{ type: 'open' }, T0], [act({ type: 'start_mediation', mediation, note: 'neighbours' }), T0 + MINUTE]]);
+    const { run, last } = play([
+      [{ type: 'open' }, T0],
+      [act({ type: 'start_mediation', mediation, note: 'neighbours' }), T0 + MINUTE],
+    ]);
     expect(last).toEqual([{ type: 'start_mediation', mediation, actor: worker, note: 'neighbours' }]);
     const started = caseStep(run, { type: 'mediation_started', mediation, actor: worker, note: 'neighbours' }, T0 + MINUTE, CURRENT_CASE_POLICY).state;
-    expect(started.case).toMatchObject({ status: 'in_mediation', dueAt: undefined, mediation: { mediationId: 'm-1', stage: 'consent', unitId: community!.unitId } });
+    expect(started.case).toMatchObject({
+      status: 'in_mediation',
+      dueAt: undefined,
+      mediation: { mediationId: 'm-1', stage: 'consent', unitId: community!.unitId },
+    });
     expect(caseTimers(started)).toEqual([]);
 
     const stage = { mediationId: 'm-1', stage: 'sessions', level: 'community' as const, unitId: community!.unitId, final: false, at: iso(T0 + HOUR) };
     const progressed = caseStep(started, { type: 'mediation_progress', progress: stage }, T0 + HOUR, CURRENT_CASE_POLICY).state;
     expect(progressed.case.timeline.at(-1)?.type).toBe('mediation_stage');
-    const ended = caseStep(progressed, { type: 'mediation_progress', progress: { ...stage, stage: 'fulfilled', final: true } }, T0 + 2 * HOUR, CURRENT_CASE_POLICY).state;
+    const ended = caseStep(
+      progressed,
+      { type: 'mediation_progress', progress: { ...stage, stage: 'fulfilled', final: true } },
+      T0 + 2 * HOUR,
+      CURRENT_CASE_POLICY,
+    ).state;
     expect(ended.case).toMatchObject({ status: 'closed', closedAt: iso(T0 + HOUR) });
     const stranger = caseStep(ended, { type: 'mediation_progress', progress: { ...stage, mediationId: 'other' } }, T0 + 3 * HOUR, CURRENT_CASE_POLICY);
     expect(stranger.state).toBe(ended);
   });
 
   it('takes a newer calendar, and records it when the deadline moves', () => {
-    const working = caseInputFor({ submittedAtMs: Date.parse('2026-09-30T01:00:00.000Z'), sla: { clock: 'working', budgets: { grid: 8 * HOUR, community: HOUR, street: HOUR, district: HOUR } } });
+    const working = caseInputFor({
+      submittedAtMs: Date.parse('2026-09-30T01:00:00.000Z'),
+      sla: { clock: 'working', budgets: { grid: 8 * HOUR, community: HOUR, street: HOUR, district: HOUR } },
+    });
     const { run } = play([[{ type: 'open' }, Date.parse(working.submittedAt)]], CURRENT_CASE_POLICY, openCase(working));
     const calendar = { ...run.plan.calendar, version: 'with-2026-10-08-off', holidays: [...run.plan.calendar.holidays, '2026-10-08'] };
-    const unchanged = caseStep(run, { type: 'calendar', calendar: { ...run.plan.calendar, version: 'same-dates' } }, Date.parse(working.submittedAt), CURRENT_CASE_POLICY);
+    const unchanged = caseStep(
+      run,
+      { type: 'calendar', calendar: { ...run.plan.calendar, version: 'same-dates' } },
+      Date.parse(working.submittedAt),
+      CURRENT_CASE_POLICY,
+    );
     expect(unchanged.state.plan.calendar.version).toBe('same-dates');
     expect(unchanged.effects).toEqual([]);
     const moved = caseStep(run, { type: 'calendar', calendar }, Date.parse(working.submittedAt), CURRENT_CASE_POLICY);

@@ -133,9 +133,7 @@ describe('checkAction table: status × action × actor', () => {
   it('covers every status of the model and allows each action somewhere', () => {
     expect(CASE_STATUSES).toEqual(['assigned', 'acknowledged', 'in_progress', 'waiting_info', 'resolved', 'in_mediation', 'closed', 'cancelled']);
     for (const type of Object.keys(ACTIONS) as CaseActionType[]) {
-      const somewhere = CASE_STATUSES.some((status) =>
-        ACTOR_NAMES.some((actor) => verdict(caseState({ status }), ACTIONS[type], ACTORS[actor]) === 'allowed'),
-      );
+      const somewhere = CASE_STATUSES.some((status) => ACTOR_NAMES.some((actor) => verdict(caseState({ status }), ACTIONS[type], ACTORS[actor]) === 'allowed'));
       expect({ type, somewhere }).toEqual({ type, somewhere: true });
     }
   });

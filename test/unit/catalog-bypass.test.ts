@@ -20,7 +20,8 @@ const SURFACES = ['src/api', 'src/notifications', 'src/activities', 'src/dashboa
 const ENGLISH_PHRASE = /\b[A-Za-z]{2,} [A-Za-z]{2,} [A-Za-z]{2,}\b/;
 const CHINESE = /[\u3400-\u9fff]/;
 /** Calls whose string arguments are for developers: API documentation, logs, programmer errors. */
-const DEVELOPER_CALLS = /(^|\.)(meta|registerPath|registerComponent|describe|debug|info|warn|error|fatal|trace)$|^(Error|TypeError|RangeError|OpenApiGeneratorV31)$|OpenApiGeneratorV31/;
+const DEVELOPER_CALLS =
+  /(^|\.)(meta|registerPath|registerComponent|describe|debug|info|warn|error|fatal|trace)$|^(Error|TypeError|RangeError|OpenApiGeneratorV31)$|OpenApiGeneratorV31/;
 /** Object properties that are OpenAPI documentation. */
 const DOC_PROPERTIES = new Set(['description', 'summary', 'example', 'title']);
 
@@ -127,7 +128,7 @@ describe('every message the code raises renders in both languages', () => {
 
 /** Every placeholder of a key filled with a sample. */
 function valuesFor(key: string): Record<string, string> {
-  const raw = String((key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], CATALOGS.en)));
+  const raw = String(key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], CATALOGS.en));
   const names = [...raw.matchAll(/\{\{(\w+)\}\}/g)].map((match) => match[1]!);
   return Object.fromEntries(names.map((name) => [name, SAMPLE_VALUES[name] ?? 'x1']));
 }

@@ -64,7 +64,12 @@ describe('local additions and corrections', () => {
   });
 
   it('still accept the older holidays / workingWeekends keys, merged with the new ones', () => {
-    const section = calendarSchema.parse({ holidays: ['2026-03-02'], extraHolidays: ['2026-03-03'], workingWeekends: ['2026-03-07'], extraWorkingDays: ['2026-03-08'] });
+    const section = calendarSchema.parse({
+      holidays: ['2026-03-02'],
+      extraHolidays: ['2026-03-03'],
+      workingWeekends: ['2026-03-07'],
+      extraWorkingDays: ['2026-03-08'],
+    });
     expect(section.holidays).toEqual(['2026-03-02', '2026-03-03']);
     expect(section.workingWeekends).toEqual(['2026-03-07', '2026-03-08']);
   });

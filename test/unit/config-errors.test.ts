@@ -174,7 +174,10 @@ describe('a city of a thousand units with a few mistakes', () => {
     expect(problem.line).toBe(city.lineOf.get(`staff[${first}].locale`));
     expect(problem.more).toHaveLength(499);
     expect(problem.more.map((other) => other.line)).toEqual(Array.from({ length: 499 }, (_, i) => city.lineOf.get(`staff[${first + 1 + i}].locale`)));
-    const lines = problem.more.slice(0, 10).map((other) => other.line).join(', ');
+    const lines = problem.more
+      .slice(0, 10)
+      .map((other) => other.line)
+      .join(', ');
     expect(problem.text.split('\n')[1]).toBe(`    … and 499 more like this: lines ${lines}, …`);
   });
 
@@ -212,7 +215,10 @@ describe('follow-on errors', () => {
 
   it('reports a key renamed on 990 grids once, as a misspelling, not also as missing', () => {
     const renamed = Object.fromEntries(
-      Array.from({ length: 990 }, (_, n) => [1 + STREETS + STREETS * COMMUNITIES_PER_STREET + n, { dutyOfficer: undefined, duty_officer: `p-g-${String(n).padStart(4, '0')}` }]),
+      Array.from({ length: 990 }, (_, n) => [
+        1 + STREETS + STREETS * COMMUNITIES_PER_STREET + n,
+        { dutyOfficer: undefined, duty_officer: `p-g-${String(n).padStart(4, '0')}` },
+      ]),
     );
     const { text, lineOf } = bigCity(renamed);
     const error = refusal(text);
@@ -230,19 +236,27 @@ describe('follow-on errors', () => {
   it('names every root when there are two, with their lines', () => {
     const { text, lineOf } = bigCity({ 1: { parent: undefined } });
     const problem = problemAt(refusal(text), 'units');
-    expect(problem.message).toBe(`must have exactly one root unit (no parent), found 2 (roots: d (line ${lineOf.get('units[0]')}), s-0 (line ${lineOf.get('units[1]')}))`);
+    expect(problem.message).toBe(
+      `must have exactly one root unit (no parent), found 2 (roots: d (line ${lineOf.get('units[0]')}), s-0 (line ${lineOf.get('units[1]')}))`,
+    );
   });
 
   it('does not blame 30 grids for the misspelt level of their community', () => {
     const { text } = bigCity({ 2: { level: 'comunity' } });
     const error = refusal(text);
-    expect(error.problems).toEqual([expect.stringMatching(/units\[2\] \(id: c-0-0\), level: must be one of district, street, community, grid; got "comunity" \(this also explains 30 errors at its child units\)$/)]);
+    expect(error.problems).toEqual([
+      expect.stringMatching(
+        /units\[2\] \(id: c-0-0\), level: must be one of district, street, community, grid; got "comunity" \(this also explains 30 errors at its child units\)$/,
+      ),
+    ]);
   });
 
   it('does not blame the unit for a duty officer whose own unit is missing', () => {
     const { text } = bigCity({}, { 5: { unit: undefined } });
     const error = refusal(text);
-    expect(error.problems).toEqual([expect.stringMatching(/staff\[5\] \(id: p-c-0-3\), unit: is required \(this also explains the error where it is named duty officer\)$/)]);
+    expect(error.problems).toEqual([
+      expect.stringMatching(/staff\[5\] \(id: p-c-0-3\), unit: is required \(this also explains the error where it is named duty officer\)$/),
+    ]);
   });
 });
 
@@ -263,7 +277,9 @@ describe('each kind of issue', () => {
 
   it('cuts a long value short', () => {
     const { text } = bigCity({}, { 2: { role: 'x'.repeat(200) } });
-    expect(problemAt(refusal(text), 'staff[2].role').message).toBe(`must be one of grid_worker, officer, supervisor, mediator, admin; got "${'x'.repeat(39)}…"`);
+    expect(problemAt(refusal(text), 'staff[2].role').message).toBe(
+      `must be one of grid_worker, officer, supervisor, mediator, admin; got "${'x'.repeat(39)}…"`,
+    );
   });
 
   it('hides contact details and credential-looking values', () => {

@@ -73,9 +73,7 @@ describe('the shipped demo city (config/gridflow.yaml)', () => {
 
   it("names as every unit's duty officer a staff member of that very unit", () => {
     const staff = new Map(config.staff.map((person) => [person.id, person]));
-    const mismatches = config.units
-      .filter((unit) => staff.get(unit.dutyOfficer)?.unit !== unit.id)
-      .map((unit) => `${unit.id} → ${unit.dutyOfficer}`);
+    const mismatches = config.units.filter((unit) => staff.get(unit.dutyOfficer)?.unit !== unit.id).map((unit) => `${unit.id} → ${unit.dutyOfficer}`);
     expect(mismatches).toEqual([]);
   });
 
@@ -184,16 +182,56 @@ describe('parseConfig on a bad file', () => {
   });
 
   it.each([
-    ['a unit under the wrong level', (t: string) => t.replace('level: grid, parent: c,', 'level: grid, parent: s,'), /units\[3\] \(id: g\), parent: a grid must sit under a community, not a street/],
-    ['a duty officer of another unit', (t: string) => t.replace('dutyOfficer: g-worker }', 'dutyOfficer: c-sec }'), /units\[3\] \(id: g\), dutyOfficer: staff "c-sec" belongs to unit "c", not "g"/],
-    ['a second root', (t: string) => t.replace('{ id: s, level: street, parent: d,', '{ id: s, level: street,'), /, units: must have exactly one root unit \(no parent\), found 2 \(roots: d \(line 4\), s \(line 5\)\)/],
-    ['a duplicate staff id', (t: string) => t.replace('{ id: g-worker,', '{ id: c-sec,'), /staff\[3\] \(id: c-sec\), id: duplicate id "c-sec" \(first at line 11\)/],
-    ['addresses on a community', (t: string) => t.replace('dutyOfficer: c-sec }', 'dutyOfficer: c-sec, addresses: [某某路] }'), /units\[2\] \(id: c\), addresses: only grids take addresses/],
-    ['a staff member of an unknown unit', (t: string) => t.replace('role: grid_worker, unit: g }', 'role: grid_worker, unit: gone }'), /staff\[3\] \(id: g-worker\), unit: unknown unit "gone"/],
-    ['an unknown key (strict schema)', (t: string) => t.replace('timeZone: Asia/Shanghai', 'timeZone: Asia/Shanghai, colour: red'), /^line 2:\d+, city\.colour: unknown key$/],
-    ['an override of an unknown category', (t: string) => `${t}  overrides: [{ category: nope, level: grid, priority: urgent, within: PT1H }]\n`, /, sla\.overrides\[0\]\.category: unknown category "nope"$/],
-    ['a zero duration', (t: string) => t.replace('urgent: PT4H, high: PT8H', 'urgent: PT0S, high: PT8H'), /, sla\.levels\.grid\.urgent: must be a positive ISO 8601 duration.*; got "PT0S"$/],
-    ['a working span that ends before it starts', (t: string) => `${t}calendar: { workingHours: [{ start: "17:00", end: "09:00" }] }\n`, /calendar\.workingHours: each span must start before it ends/],
+    [
+      'a unit under the wrong level',
+      (t: string) => t.replace('level: grid, parent: c,', 'level: grid, parent: s,'),
+      /units\[3\] \(id: g\), parent: a grid must sit under a community, not a street/,
+    ],
+    [
+      'a duty officer of another unit',
+      (t: string) => t.replace('dutyOfficer: g-worker }', 'dutyOfficer: c-sec }'),
+      /units\[3\] \(id: g\), dutyOfficer: staff "c-sec" belongs to unit "c", not "g"/,
+    ],
+    [
+      'a second root',
+      (t: string) => t.replace('{ id: s, level: street, parent: d,', '{ id: s, level: street,'),
+      /, units: must have exactly one root unit \(no parent\), found 2 \(roots: d \(line 4\), s \(line 5\)\)/,
+    ],
+    [
+      'a duplicate staff id',
+      (t: string) => t.replace('{ id: g-worker,', '{ id: c-sec,'),
+      /staff\[3\] \(id: c-sec\), id: duplicate id "c-sec" \(first at line 11\)/,
+    ],
+    [
+      'addresses on a community',
+      (t: string) => t.replace('dutyOfficer: c-sec }', 'dutyOfficer: c-sec, addresses: [某某路] }'),
+      /units\[2\] \(id: c\), addresses: only grids take addresses/,
+    ],
+    [
+      'a staff member of an unknown unit',
+      (t: string) => t.replace('role: grid_worker, unit: g }', 'role: grid_worker, unit: gone }'),
+      /staff\[3\] \(id: g-worker\), unit: unknown unit "gone"/,
+    ],
+    [
+      'an unknown key (strict schema)',
+      (t: string) => t.replace('timeZone: Asia/Shanghai', 'timeZone: Asia/Shanghai, colour: red'),
+      /^line 2:\d+, city\.colour: unknown key$/,
+    ],
+    [
+      'an override of an unknown category',
+      (t: string) => `${t}  overrides: [{ category: nope, level: grid, priority: urgent, within: PT1H }]\n`,
+      /, sla\.overrides\[0\]\.category: unknown category "nope"$/,
+    ],
+    [
+      'a zero duration',
+      (t: string) => t.replace('urgent: PT4H, high: PT8H', 'urgent: PT0S, high: PT8H'),
+      /, sla\.levels\.grid\.urgent: must be a positive ISO 8601 duration.*; got "PT0S"$/,
+    ],
+    [
+      'a working span that ends before it starts',
+      (t: string) => `${t}calendar: { workingHours: [{ start: "17:00", end: "09:00" }] }\n`,
+      /calendar\.workingHours: each span must start before it ends/,
+    ],
     ['a malformed holiday', (t: string) => `${t}calendar: { holidays: ["2026-02-30"] }\n`, /calendar\.holidays\[0\]: /],
   ])('names %s', (_label, mutate, expected) => {
     const error = configErrorOf(() => parseConfig(mutate(minimalCity())));

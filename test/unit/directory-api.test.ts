@@ -109,7 +109,10 @@ describe('who may use it', () => {
     const move = await http(base, 'PATCH', '/api/v1/admin/units/g1', { headers: as('s1-admin', { 'accept-language': 'en' }), body: { parent: 'c2' } });
     expect(move.status).toBe(403);
     expect(move.body.detail).toBe('Unit "c2" is outside your scope');
-    const hire = await http(base, 'POST', '/api/v1/admin/staff', { headers: as('s1-admin'), body: { id: 'x', name: '某', email: 'x@example.org', role: 'grid_worker', unit: 'g2' } });
+    const hire = await http(base, 'POST', '/api/v1/admin/staff', {
+      headers: as('s1-admin'),
+      body: { id: 'x', name: '某', email: 'x@example.org', role: 'grid_worker', unit: 'g2' },
+    });
     expect(hire.status).toBe(403);
     expect(await directory.store.version()).toBe(1);
   });
@@ -124,7 +127,10 @@ describe('changes', () => {
     expect(hire.status).toBe(201);
     expect(hire.headers.get('location')).toBe('/api/v1/admin/staff/g1-new');
     expect(hire.headers.get('etag')).toBe('"2"');
-    expect(hire.body).toMatchObject({ version: 2, staff: { id: 'g1-new', active: true, dutyOfficerOf: ['g1'], posts: [{ unit: 'g1', role: 'grid_worker' }], revision: 2 } });
+    expect(hire.body).toMatchObject({
+      version: 2,
+      staff: { id: 'g1-new', active: true, dutyOfficerOf: ['g1'], posts: [{ unit: 'g1', role: 'grid_worker' }], revision: 2 },
+    });
     const grid = await http(base, 'GET', '/api/v1/admin/units/g1', { headers: as('s1-admin') });
     expect(grid.body.unit).toMatchObject({ dutyOfficer: { id: 'g1-new', name: '新网格员' }, staff: 2, revision: 2 });
     expect(grid.body.staff.map((person: { id: string }) => person.id)).toEqual(['g1-worker', 'g1-new']);
@@ -138,7 +144,10 @@ describe('changes', () => {
     expect(moved.status).toBe(200);
     expect(moved.body).toMatchObject({ version: 3, unit: { parent: 'c1b', revision: 3 } });
     expect(directory.org.lineageIds('g1')).toEqual(['g1', 'c1b', 's1', 'd']);
-    const stale = await http(base, 'PATCH', '/api/v1/admin/units/g1', { headers: as('s1-admin', { 'if-match': etag, 'accept-language': 'en' }), body: { name: { 'zh-CN': '改名' } } });
+    const stale = await http(base, 'PATCH', '/api/v1/admin/units/g1', {
+      headers: as('s1-admin', { 'if-match': etag, 'accept-language': 'en' }),
+      body: { name: { 'zh-CN': '改名' } },
+    });
     expect(stale.status).toBe(412);
     expect(stale.headers.get('etag')).toBe('"3"');
     expect(stale.body.detail).toMatch(/g1 has changed since you read it \(now revision 3\)/);
@@ -153,7 +162,10 @@ describe('changes', () => {
     expect(en.body.errors).toEqual([{ field: 'body.unit', message: 'grid g1 would be left without a grid worker: g1-new holds no post there' }]);
     const zh = await http(base, 'PATCH', '/api/v1/admin/staff/g1-new', { headers: as('d-admin', { 'accept-language': 'zh-CN' }), body: { unit: 'c1' } });
     expect(zh.body.errors).toEqual([{ field: 'body.unit', message: '网格g1将没有网格员：g1-new在该网格没有岗位' }]);
-    const community = await http(base, 'POST', '/api/v1/admin/units', { headers: as('d-admin'), body: { id: 'c3', level: 'community', parent: 'g2', name: { 'zh-CN': '三社区' }, dutyOfficer: 'c2-sec' } });
+    const community = await http(base, 'POST', '/api/v1/admin/units', {
+      headers: as('d-admin'),
+      body: { id: 'c3', level: 'community', parent: 'g2', name: { 'zh-CN': '三社区' }, dutyOfficer: 'c2-sec' },
+    });
     expect(community.status).toBe(422);
     expect(community.body.errors).toEqual([{ field: 'body.parent', message: 'c3是社区/村，上级须为街道，而g2是网格' }]);
   });
@@ -172,13 +184,19 @@ describe('changes', () => {
     });
     expect(bad.status).toBe(400);
     expect(fieldsOf(bad.body)).toEqual(expect.arrayContaining(['body.id', 'body.level', 'body.name.zh-CN', 'body.bounds', 'body']));
-    const taken = await http(base, 'POST', '/api/v1/admin/staff', { headers: as('d-admin'), body: { id: 'g2-worker', name: '重名', email: 'x@example.org', role: 'officer', unit: 'd' } });
+    const taken = await http(base, 'POST', '/api/v1/admin/staff', {
+      headers: as('d-admin'),
+      body: { id: 'g2-worker', name: '重名', email: 'x@example.org', role: 'officer', unit: 'd' },
+    });
     expect([taken.status, fieldsOf(taken.body)]).toEqual([422, ['body.id']]);
     expect(await directory.store.version()).toBe(3);
   });
 
   it('gives one person a second grid under the same sign-in', async () => {
-    const covered = await http(base, 'PATCH', '/api/v1/admin/staff/g1-worker', { headers: as('d-admin'), body: { posts: [{ unit: 'g2' }], dutyOfficerOf: ['g2'] } });
+    const covered = await http(base, 'PATCH', '/api/v1/admin/staff/g1-worker', {
+      headers: as('d-admin'),
+      body: { posts: [{ unit: 'g2' }], dutyOfficerOf: ['g2'] },
+    });
     expect(covered.status).toBe(200);
     expect(covered.body.staff).toMatchObject({ posts: [{ unit: 'g1' }, { unit: 'g2' }], dutyOfficerOf: ['g2'] });
     expect(directory.org.dutyOfficer('g2')?.id).toBe('g1-worker');
@@ -197,10 +215,9 @@ describe('reading', () => {
   it('reads the audit newest first, in pages, and only within the admin’s scope', async () => {
     const first = await http(base, 'GET', '/api/v1/admin/audit?limit=2', { headers: as('d-admin') });
     expect(first.status).toBe(200);
-    expect(first.body.entries.map((entry: { version: number; change: string; target: { id: string } }) => `${entry.version} ${entry.change} ${entry.target.id}`)).toEqual([
-      '4 staff.edit g2',
-      '4 staff.edit g1-worker',
-    ]);
+    expect(
+      first.body.entries.map((entry: { version: number; change: string; target: { id: string } }) => `${entry.version} ${entry.change} ${entry.target.id}`),
+    ).toEqual(['4 staff.edit g2', '4 staff.edit g1-worker']);
     expect(first.body.entries[1]).toMatchObject({ actorId: 'd-admin', before: { id: 'g1-worker' }, after: { posts: [{ unit: 'g2' }] } });
     const second = await http(base, 'GET', first.body.next as string, { headers: as('d-admin') });
     expect(second.body.entries.map((entry: { version: number; target: { id: string } }) => `${entry.version} ${entry.target.id}`)).toEqual(['3 g1', '2 g1']);

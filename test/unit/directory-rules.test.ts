@@ -44,7 +44,9 @@ describe('checkDirectoryTree', () => {
   it('refuses a duty officer who holds no post in the unit, naming the unit and the person', () => {
     const tree = units().map((unit) => (unit.id === 'g2' ? { ...unit, dutyOfficer: 'g-worker' } : unit));
     const issues = checkDirectoryTree(tree, staff());
-    expect(issues).toEqual([{ path: ['units', 5, 'dutyOfficer'], rule: 'dutyOfficerWithoutPost', values: { unit: 'g2', level: 'grid', staff: 'g-worker', posts: 'g' } }]);
+    expect(issues).toEqual([
+      { path: ['units', 5, 'dutyOfficer'], rule: 'dutyOfficerWithoutPost', values: { unit: 'g2', level: 'grid', staff: 'g-worker', posts: 'g' } },
+    ]);
   });
 
   it('refuses an inactive duty officer and an unknown one', () => {
@@ -63,7 +65,11 @@ describe('checkDirectoryTree', () => {
     expect(brief(checkDirectoryTree(underItself, staff()))).toEqual(['units.3.parent levelOrder']);
     const underItsChild = units().map((unit) => (unit.id === 'c' ? { ...unit, parent: 'g' } : unit));
     expect(checkDirectoryTree(underItsChild, staff())).toEqual([
-      { path: ['units', 2, 'parent'], rule: 'levelOrder', values: { unit: 'c', level: 'community', parent: 'g', parentLevel: 'grid', expectedLevel: 'street' } },
+      {
+        path: ['units', 2, 'parent'],
+        rule: 'levelOrder',
+        values: { unit: 'c', level: 'community', parent: 'g', parentLevel: 'grid', expectedLevel: 'street' },
+      },
     ]);
   });
 
@@ -74,7 +80,12 @@ describe('checkDirectoryTree', () => {
       if (unit.id === 'c') return { ...unit, addresses: ['某某路'] };
       return unit;
     });
-    expect(brief(checkDirectoryTree(tree, staff()))).toEqual(['units rootCount', 'units.1.parent rootNotDistrict', 'units.2.addresses addressesOnlyOnGrids', 'units.4.parent unknownParent']);
+    expect(brief(checkDirectoryTree(tree, staff()))).toEqual([
+      'units rootCount',
+      'units.1.parent rootNotDistrict',
+      'units.2.addresses addressesOnlyOnGrids',
+      'units.4.parent unknownParent',
+    ]);
   });
 
   it('refuses duplicate ids, posts in unknown units and a post held twice', () => {
@@ -82,7 +93,11 @@ describe('checkDirectoryTree', () => {
       ...staff().map((person) => (person.id === 'g-worker' ? { ...person, posts: [{ unit: 'gone' }, { unit: 'g' }] } : person)),
       { ...city.staff[0]! },
     ];
-    expect(brief(checkDirectoryTree(units(), people))).toEqual(['staff.8.id duplicateId', 'staff.6.posts.0.unit unknownPostUnit', 'staff.6.posts.1 duplicatePost']);
+    expect(brief(checkDirectoryTree(units(), people))).toEqual([
+      'staff.8.id duplicateId',
+      'staff.6.posts.0.unit unknownPostUnit',
+      'staff.6.posts.1 duplicatePost',
+    ]);
   });
 });
 

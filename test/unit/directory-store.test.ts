@@ -47,7 +47,15 @@ describeOnEachStore('the records-store directory', (theStore, maybe) => {
     expect(snapshot.revisions.units.get('g')).toBe(1);
     const audit = await store.auditLog({ kind: 'unit', id: 'g' });
     expect(audit).toEqual([
-      expect.objectContaining({ version: 1, actorId: 'import', change: 'import', at: '2026-05-04T02:00:00.000Z', before: null, reason: 'start-up', after: expect.objectContaining({ id: 'g', dutyOfficer: 'g-worker' }) }),
+      expect.objectContaining({
+        version: 1,
+        actorId: 'import',
+        change: 'import',
+        at: '2026-05-04T02:00:00.000Z',
+        before: null,
+        reason: 'start-up',
+        after: expect.objectContaining({ id: 'g', dutyOfficer: 'g-worker' }),
+      }),
     ]);
   });
 
@@ -113,11 +121,17 @@ describeOnEachStore('the records-store directory', (theStore, maybe) => {
     ]);
     // A grid moved under a grid, and a community given addresses.
     expect(await refusal(store.apply(editUnit('g2', { parent: 'g' }), { actorId: ADMIN }))).toEqual([
-      { field: 'parent', key: 'field.directory.levelOrder', values: { unit: 'g2', level: 'grid', parent: 'g', parentLevel: 'grid', expectedLevel: 'community' } },
+      {
+        field: 'parent',
+        key: 'field.directory.levelOrder',
+        values: { unit: 'g2', level: 'grid', parent: 'g', parentLevel: 'grid', expectedLevel: 'community' },
+      },
     ]);
     expect((await refusal(store.apply(editUnit('c', { addresses: ['某路'] }), { actorId: ADMIN }))).map((problem) => problem.field)).toEqual(['addresses']);
     // A unit under an unknown parent, and a second staff member with a taken id.
-    const added = await refusal(store.apply(addUnit({ id: 'g3', level: 'grid', parent: 'c9', name: { 'zh-CN': '网格三' }, dutyOfficer: 'g2-worker' }), { actorId: ADMIN }));
+    const added = await refusal(
+      store.apply(addUnit({ id: 'g3', level: 'grid', parent: 'c9', name: { 'zh-CN': '网格三' }, dutyOfficer: 'g2-worker' }), { actorId: ADMIN }),
+    );
     expect(added).toEqual([{ field: 'parent', key: 'field.directory.unknownParent', values: { unit: 'g3', parent: 'c9' } }]);
     const taken = await refusal(store.apply(addStaff({ id: 'g-new', name: '重名', email: 'x@example.org', role: 'officer', unit: 'd' }), { actorId: ADMIN }));
     expect(taken).toEqual([{ field: 'id', key: 'field.directory.idTaken', values: { id: 'g-new', staff: 'g-new' } }]);
@@ -129,7 +143,10 @@ describeOnEachStore('the records-store directory', (theStore, maybe) => {
   });
 
   maybe('gives a new unit’s duty officer a post there, and moves a person with their duty (one sign-in, two grids)', async () => {
-    const added = await store.apply(addUnit({ id: 'g3', level: 'grid', parent: 'c2', name: { 'zh-CN': '网格三' }, dutyOfficer: 'g2-worker', addresses: ['测试路3号'] }), { actorId: ADMIN });
+    const added = await store.apply(
+      addUnit({ id: 'g3', level: 'grid', parent: 'c2', name: { 'zh-CN': '网格三' }, dutyOfficer: 'g2-worker', addresses: ['测试路3号'] }),
+      { actorId: ADMIN },
+    );
     expect(added.version).toBe(5);
     const worker = (await store.snapshot()).staff.find((person) => person.id === 'g2-worker');
     expect(worker).toMatchObject({ unit: 'g2', posts: [{ unit: 'g3' }] });
@@ -157,12 +174,24 @@ describeOnEachStore('the records-store directory', (theStore, maybe) => {
       expect(await store.checkDeactivation(base)).toEqual([
         { field: 'successorId', key: 'field.directory.successorNeededForUnits', values: { staff: 'g2-worker', units: 'g, g2, g3' } },
       ]);
-      expect(await store.checkDeactivation({ ...base, successorId: 'ghost' })).toEqual([{ field: 'successorId', key: 'field.directory.unknownStaff', values: { staff: 'ghost' } }]);
-      expect(await store.checkDeactivation({ ...base, successorId: 's-lead' })).toEqual([{ field: 'successorId', key: 'field.directory.successorInactive', values: { staff: 's-lead' } }]);
-      expect(await store.checkDeactivation({ ...base, successorId: 'g2-worker' })).toEqual([{ field: 'successorId', key: 'field.directory.successorIsLeaver', values: { staff: 'g2-worker' } }]);
-      expect(await store.checkDeactivation({ ...base, successorId: 'g-new', returnToUnitId: 'c2' })).toEqual([{ field: 'successorId', key: 'field.directory.successorOrUnit' }]);
-      expect(await store.checkDeactivation({ ...base, returnToUnitId: 'g2' })).toEqual([{ field: 'returnToUnitId', key: 'field.directory.returnUnitHeldByLeaver', values: { unit: 'g2', staff: 'g2-worker' } }]);
-      expect(await store.checkDeactivation({ staffId: 'nobody', successorId: 'g-new', actorId: ADMIN })).toEqual([{ field: 'staffId', key: 'field.directory.unknownStaff', values: { staff: 'nobody' } }]);
+      expect(await store.checkDeactivation({ ...base, successorId: 'ghost' })).toEqual([
+        { field: 'successorId', key: 'field.directory.unknownStaff', values: { staff: 'ghost' } },
+      ]);
+      expect(await store.checkDeactivation({ ...base, successorId: 's-lead' })).toEqual([
+        { field: 'successorId', key: 'field.directory.successorInactive', values: { staff: 's-lead' } },
+      ]);
+      expect(await store.checkDeactivation({ ...base, successorId: 'g2-worker' })).toEqual([
+        { field: 'successorId', key: 'field.directory.successorIsLeaver', values: { staff: 'g2-worker' } },
+      ]);
+      expect(await store.checkDeactivation({ ...base, successorId: 'g-new', returnToUnitId: 'c2' })).toEqual([
+        { field: 'successorId', key: 'field.directory.successorOrUnit' },
+      ]);
+      expect(await store.checkDeactivation({ ...base, returnToUnitId: 'g2' })).toEqual([
+        { field: 'returnToUnitId', key: 'field.directory.returnUnitHeldByLeaver', values: { unit: 'g2', staff: 'g2-worker' } },
+      ]);
+      expect(await store.checkDeactivation({ staffId: 'nobody', successorId: 'g-new', actorId: ADMIN })).toEqual([
+        { field: 'staffId', key: 'field.directory.unknownStaff', values: { staff: 'nobody' } },
+      ]);
       await expect(store.deactivateStaff(base)).rejects.toBeInstanceOf(DirectoryRefusalError);
       expect(await store.checkDeactivation({ ...base, successorId: 'g-new' })).toEqual([]);
     });
@@ -189,7 +218,11 @@ describeOnEachStore('the records-store directory', (theStore, maybe) => {
     maybe('answers a repeat as alreadyInactive without changing anything (a resumed hand-over goes on)', async () => {
       const version = await store.version();
       expect(await store.checkDeactivation({ staffId: 'g2-worker', successorId: 'g-new', actorId: ADMIN })).toEqual([]);
-      expect(await store.deactivateStaff({ staffId: 'g2-worker', successorId: 'g-new', actorId: ADMIN })).toEqual({ version, successorId: 'g-new', alreadyInactive: true });
+      expect(await store.deactivateStaff({ staffId: 'g2-worker', successorId: 'g-new', actorId: ADMIN })).toEqual({
+        version,
+        successorId: 'g-new',
+        alreadyInactive: true,
+      });
       expect(await store.version()).toBe(version);
     });
 
@@ -210,7 +243,9 @@ describeOnEachStore('the records-store directory', (theStore, maybe) => {
     const snapshot = await store.snapshot();
     const text = exportDirectory(snapshot);
     expect(text).toMatch(/^units:\n/);
-    expect(text).toContain('  - { id: g2-worker, name: 另一网格员, email: g2-worker@example.org, role: grid_worker, unit: g2, posts: [ { unit: g3 }, { unit: g } ], active: false, locale: zh-CN }\n');
+    expect(text).toContain(
+      '  - { id: g2-worker, name: 另一网格员, email: g2-worker@example.org, role: grid_worker, unit: g2, posts: [ { unit: g3 }, { unit: g } ], active: false, locale: zh-CN }\n',
+    );
     expect(text).toContain('  - id: c\n    level: community\n    parent: s\n    name: { zh-CN: 社区 }\n    dutyOfficer: c-sec\n  - id: g\n');
     const fullText = exportDirectory(snapshot, CITY_TEXT);
     expect(fullText).toMatch(/^# a comment that stays\n/);

@@ -7,15 +7,7 @@ import { Metadata, status as grpcStatus } from '@grpc/grpc-js';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import {
-  isTemporalUnavailable,
-  parseOr400,
-  problem,
-  ProblemError,
-  sendProblem,
-  toProblem,
-  validationProblem,
-} from '../../src/api/errors';
+import { isTemporalUnavailable, parseOr400, problem, ProblemError, sendProblem, toProblem, validationProblem } from '../../src/api/errors';
 import { caseIdForIdempotencyKey, newCaseId } from '../../src/api/case-intake';
 import { problemDocument } from '../../src/api/problem-document';
 import { resourceOfWorkflowId } from '../../src/api/resources';
@@ -174,7 +166,11 @@ describe('validationProblem and parseOr400', () => {
 
   it('answers 422 "validation" when asked', () => {
     const p = validationProblem(z.object({ rating: z.number().max(5) }).safeParse({ rating: 9 }).error!, 'body', 422);
-    expect(p).toMatchObject({ status: 422, kind: 'validation', errors: [{ field: 'body.rating', issue: expect.objectContaining({ code: 'too_big' }) as unknown }] });
+    expect(p).toMatchObject({
+      status: 422,
+      kind: 'validation',
+      errors: [{ field: 'body.rating', issue: expect.objectContaining({ code: 'too_big' }) as unknown }],
+    });
   });
 
   it('names the query or the whole object when the path is empty', () => {
@@ -244,8 +240,8 @@ describe('sendProblem', () => {
   });
 });
 
-describe('problemDocument: every word from the catalogs, in the caller\'s language', () => {
-  it('words zod\'s own issues in Chinese or English, never leaking the input', () => {
+describe("problemDocument: every word from the catalogs, in the caller's language", () => {
+  it("words zod's own issues in Chinese or English, never leaking the input", () => {
     const schema = z.strictObject({ rating: z.number().max(5), name: z.string() });
     let caught: ProblemError | undefined;
     try {
@@ -273,7 +269,7 @@ describe('problemDocument: every word from the catalogs, in the caller\'s langua
     expect(problemDocument(p, 'en', 'UTC').errors).toEqual([{ field: 'body.note', message: 'must not be empty' }]);
   });
 
-  it('nests translated enum names and shows instants in the city\'s local time', () => {
+  it("nests translated enum names and shows instants in the city's local time", () => {
     const p = problem(409, 'conflict', message('refusal.caseWrongStatus', { action: 'resolve', status: 'waiting_info' }));
     expect(problemDocument(p, 'zh-CN', 'UTC').detail).toBe('工单处于“待补充信息”状态，不能办结');
     expect(problemDocument(p, 'en', 'UTC').detail).toBe('Cannot resolve a case that is waiting for information');

@@ -28,7 +28,12 @@ describe('hand-over planning', () => {
   test('lists kind by kind and page by page, then once more, and is done after a pass that finds nothing new', () => {
     const progress = handOver();
     expect(progress.listing).toEqual({ kind: 'case', pass: 1, foundInPass: 0, done: false });
-    expect(addListed(progress, [{ kind: 'case', id: 'c-1' }, { kind: 'case', id: 'c-2' }])).toBe(2);
+    expect(
+      addListed(progress, [
+        { kind: 'case', id: 'c-1' },
+        { kind: 'case', id: 'c-2' },
+      ]),
+    ).toBe(2);
     advanceListing(progress, 'c-2');
     expect(progress.listing).toMatchObject({ kind: 'case', after: 'c-2' });
     addListed(progress, [{ kind: 'case', id: 'c-3' }]);
@@ -48,7 +53,11 @@ describe('hand-over planning', () => {
 
   test('a failed item is retried on a doubling backoff up to an hour; a waiting one at its instant; done only when all are handed or skipped', () => {
     const progress = handOver();
-    addListed(progress, [{ kind: 'case', id: 'c-1' }, { kind: 'case', id: 'c-2' }, { kind: 'mediation', id: 'm-1' }]);
+    addListed(progress, [
+      { kind: 'case', id: 'c-1' },
+      { kind: 'case', id: 'c-2' },
+      { kind: 'mediation', id: 'm-1' },
+    ]);
     for (let kind = 0; kind < 6; kind++) advanceListing(progress, undefined);
     expect(dueItems(progress, T0, 2).map((item) => item.id)).toEqual(['c-1', 'c-2']);
 
@@ -74,9 +83,22 @@ describe('hand-over planning', () => {
 
   test('a resolved case waits for its window, but never less than a minute on the workflow clock', () => {
     const progress = handOver();
-    addListed(progress, [{ kind: 'case', id: 'c-1' }, { kind: 'case', id: 'c-2' }]);
-    applyOutcome(progress, { kind: 'case', id: 'c-1' }, { status: 'waiting', reason: 'awaiting_confirmation', until: new Date(T0 + 72 * 60 * MINUTE).toISOString() }, T0);
-    applyOutcome(progress, { kind: 'case', id: 'c-2' }, { status: 'waiting', reason: 'awaiting_confirmation', until: new Date(T0 - 5 * MINUTE).toISOString() }, T0);
+    addListed(progress, [
+      { kind: 'case', id: 'c-1' },
+      { kind: 'case', id: 'c-2' },
+    ]);
+    applyOutcome(
+      progress,
+      { kind: 'case', id: 'c-1' },
+      { status: 'waiting', reason: 'awaiting_confirmation', until: new Date(T0 + 72 * 60 * MINUTE).toISOString() },
+      T0,
+    );
+    applyOutcome(
+      progress,
+      { kind: 'case', id: 'c-2' },
+      { status: 'waiting', reason: 'awaiting_confirmation', until: new Date(T0 - 5 * MINUTE).toISOString() },
+      T0,
+    );
     expect(progress.items.map((item) => item.retryAt)).toEqual([new Date(T0 + 72 * 60 * MINUTE).toISOString(), new Date(T0 + MINUTE).toISOString()]);
   });
 

@@ -50,7 +50,15 @@ function configWith(overrides: Partial<GridflowConfig> = {}): GridflowConfig {
 }
 
 async function start(deps: Partial<ApiDeps> = {}): Promise<{ baseUrl: string; server: Server }> {
-  const app = createApp({ config: configWith(), org: demoOrg, client, taskQueue: 'nowhere', authSecret: AUTH_SECRET, logger: pino({ level: 'silent' }), ...deps });
+  const app = createApp({
+    config: configWith(),
+    org: demoOrg,
+    client,
+    taskQueue: 'nowhere',
+    authSecret: AUTH_SECRET,
+    logger: pino({ level: 'silent' }),
+    ...deps,
+  });
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
@@ -84,7 +92,12 @@ describe('(a) trusted proxies are configuration, default none', () => {
 
   test('GRIDFLOW_TRUST_PROXY: default none; addresses, ranges and range names; anything else stops start-up', () => {
     expect(loadEnv({}).GRIDFLOW_TRUST_PROXY).toEqual([]);
-    expect(loadEnv({ GRIDFLOW_TRUST_PROXY: 'loopback, 10.0.0.0/8,192.0.2.1 , ::1' }).GRIDFLOW_TRUST_PROXY).toEqual(['loopback', '10.0.0.0/8', '192.0.2.1', '::1']);
+    expect(loadEnv({ GRIDFLOW_TRUST_PROXY: 'loopback, 10.0.0.0/8,192.0.2.1 , ::1' }).GRIDFLOW_TRUST_PROXY).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+      '192.0.2.1',
+      '::1',
+    ]);
     expect(() => loadEnv({ GRIDFLOW_TRUST_PROXY: 'everyone' })).toThrow(ConfigError);
     expect(() => loadEnv({ GRIDFLOW_TRUST_PROXY: '1' })).toThrow(ConfigError);
   });
@@ -221,9 +234,41 @@ describe('(c) input the schemas used to let through', () => {
   });
 
   test.each([
-    ['a form', () => new URLSearchParams({ api_key: API_KEY, service_code: 'road_repair', address_string: '三堂村一组5号楼', 'attribute[hazard]': 'pothole', 'attribute[__proto__]': 'x' }), {}],
-    ['a JSON body, nested', () => JSON.stringify({ api_key: API_KEY, service_code: 'road_repair', address_string: '三堂村一组5号楼', attribute: JSON.parse('{"hazard":"pothole","__proto__":"x"}') as unknown }), { 'content-type': 'application/json' }],
-    ['a JSON body, flat', () => JSON.stringify({ api_key: API_KEY, service_code: 'road_repair', address_string: '三堂村一组5号楼', 'attribute[hazard]': 'pothole', 'attribute[__proto__]': 'x' }), { 'content-type': 'application/json' }],
+    [
+      'a form',
+      () =>
+        new URLSearchParams({
+          api_key: API_KEY,
+          service_code: 'road_repair',
+          address_string: '三堂村一组5号楼',
+          'attribute[hazard]': 'pothole',
+          'attribute[__proto__]': 'x',
+        }),
+      {},
+    ],
+    [
+      'a JSON body, nested',
+      () =>
+        JSON.stringify({
+          api_key: API_KEY,
+          service_code: 'road_repair',
+          address_string: '三堂村一组5号楼',
+          attribute: JSON.parse('{"hazard":"pothole","__proto__":"x"}') as unknown,
+        }),
+      { 'content-type': 'application/json' },
+    ],
+    [
+      'a JSON body, flat',
+      () =>
+        JSON.stringify({
+          api_key: API_KEY,
+          service_code: 'road_repair',
+          address_string: '三堂村一组5号楼',
+          'attribute[hazard]': 'pothole',
+          'attribute[__proto__]': 'x',
+        }),
+      { 'content-type': 'application/json' },
+    ],
   ])('Open311 attribute[__proto__] in %s fails the unknown-attribute check', async (_what, body, headers) => {
     const { baseUrl } = await start();
     const response = await fetch(`${baseUrl}/open311/v2/requests.json`, { method: 'POST', body: body(), headers });
@@ -239,7 +284,7 @@ describe('(c) input the schemas used to let through', () => {
 });
 
 describe('(d) the contract and its wording', () => {
-  test('GET /api/v1/categories lists what may be submitted, named in the caller\'s language; it is documented', async () => {
+  test("GET /api/v1/categories lists what may be submitted, named in the caller's language; it is documented", async () => {
     const { baseUrl } = await start();
     expect((await fetch(`${baseUrl}/api/v1/categories`)).status).toBe(401);
     const zh = await fetch(`${baseUrl}/api/v1/categories`, { headers: { 'x-api-key': API_KEY, 'accept-language': 'zh-CN' } });

@@ -170,7 +170,7 @@ describe('renderNotification', () => {
     timeline,
   };
 
-  it('shows a system reason in the reader\'s language, in the body and in the history', () => {
+  it("shows a system reason in the reader's language, in the body and in the history", () => {
     const system: NotificationRequest = {
       ...request,
       extra: { reason: SYSTEM_REASONS.deadlinePassed },
@@ -224,7 +224,10 @@ describe('renderNotification', () => {
     });
 
     it('lists the translated timeline, oldest first', () => {
-      const history = rendered.text.slice(rendered.text.indexOf('办理记录:')).split('\n').filter((line) => line.startsWith('- '));
+      const history = rendered.text
+        .slice(rendered.text.indexOf('办理记录:'))
+        .split('\n')
+        .filter((line) => line.startsWith('- '));
       expect(history).toEqual([
         '- 2026-03-16 09:30 (UTC+8) 提交 · 三堂村第一网格 · 接入渠道',
         '- 2026-03-16 10:05 (UTC+8) 备注 · 三堂村第一网格 · 隋磊 · 需要<社区>协调',

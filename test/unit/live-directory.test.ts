@@ -30,7 +30,9 @@ obligations:
 
 /** What the auth middleware does with a staff token: the staff id let in, or the 401's catalog key. */
 function signIn(directory: OpenedDirectory, staffId: string): string {
-  const req = { get: (name: string) => (name.toLowerCase() === 'authorization' ? `Bearer ${signStaffToken(SECRET, staffId)}` : undefined) } as unknown as Request;
+  const req = {
+    get: (name: string) => (name.toLowerCase() === 'authorization' ? `Bearer ${signStaffToken(SECRET, staffId)}` : undefined),
+  } as unknown as Request;
   let error: unknown;
   authenticate({ config: city, secret: SECRET, org: directory.org })(req, {} as Response, ((caught?: unknown) => (error = caught)) as NextFunction);
   if (error instanceof ProblemError) return `${error.status} ${error.detail.key}`;
@@ -102,7 +104,10 @@ describe('a change', () => {
   it('keeps the last directory when the store cannot be read, and says so once', async () => {
     const warnings: unknown[] = [];
     const broken = await openRecordsStore({ sqliteFile: records.location });
-    const live = await LiveDirectory.load(new DirectoryStore(broken), { pollMs: 50, logger: { info: () => undefined, warn: (...args: unknown[]) => warnings.push(args) } });
+    const live = await LiveDirectory.load(new DirectoryStore(broken), {
+      pollMs: 50,
+      logger: { info: () => undefined, warn: (...args: unknown[]) => warnings.push(args) },
+    });
     const version = live.version;
     await broken.close();
     await expect(live.refresh()).rejects.toThrow();
@@ -118,8 +123,20 @@ describe('a change', () => {
 
 describe('readers of the directory follow its posts', () => {
   it('takes a mediation committee from whoever holds a mediator post now', async () => {
-    await here.store.apply(addStaff({ id: 'c2-med', name: '调解员', email: 'm@example.org', role: 'grid_worker', unit: 'g2', posts: [{ unit: 'c2', role: 'mediator' }] }), { actorId: 'd-admin' });
-    const dispute = { caseId: 'c-test', category: 'road_repair', priority: 'normal' as const, description: '纠纷', address: '测试路1号', locale: 'zh-CN' as const, ladder: here.org.ladder('g'), submittedBy: { kind: 'integration' as const, id: 'app' } };
+    await here.store.apply(
+      addStaff({ id: 'c2-med', name: '调解员', email: 'm@example.org', role: 'grid_worker', unit: 'g2', posts: [{ unit: 'c2', role: 'mediator' }] }),
+      { actorId: 'd-admin' },
+    );
+    const dispute = {
+      caseId: 'c-test',
+      category: 'road_repair',
+      priority: 'normal' as const,
+      description: '纠纷',
+      address: '测试路1号',
+      locale: 'zh-CN' as const,
+      ladder: here.org.ladder('g'),
+      submittedBy: { kind: 'integration' as const, id: 'app' },
+    };
     const parties = [
       { name: '甲', role: 'applicant' as const },
       { name: '乙', role: 'respondent' as const },

@@ -43,7 +43,10 @@ describe('the logger redacts credentials and contact details', () => {
     ['a case input', { input: { reporter: { name: SECRETS.name, phone: SECRETS.phone, email: SECRETS.email } } }],
     ['a case input inside a workflow start', { start: { input: { reporter: { name: SECRETS.name, phone: SECRETS.phone, email: SECRETS.email } } } }],
     ['dispute parties', { mediation: { parties: [{ name: '甲', phone: SECRETS.partyPhone, email: SECRETS.email }] } }],
-    ['secrets at the top and one down', { authSecret: SECRETS.authSecret, apiKey: SECRETS.apiKey, caseToken: SECRETS.caseToken, deps: { authSecret: SECRETS.authSecret } }],
+    [
+      'secrets at the top and one down',
+      { authSecret: SECRETS.authSecret, apiKey: SECRETS.apiKey, caseToken: SECRETS.caseToken, deps: { authSecret: SECRETS.authSecret } },
+    ],
   ])('%s', (_what, payload) => {
     const { logger, lines } = capturingLogger('trace');
     logger.info(payload, 'logged on purpose');
@@ -64,7 +67,9 @@ describe('a failing request leaves no credential or contact detail in the log', 
     client = createApiClient({ address: `127.0.0.1:${await freePort()}`, namespace: 'default' });
     const config = {
       ...demoConfig,
-      integrations: demoConfig.integrations.map((integration, index) => (index === 0 ? { ...integration, apiKeySha256: [hashApiKey(SECRETS.apiKey)] } : integration)),
+      integrations: demoConfig.integrations.map((integration, index) =>
+        index === 0 ? { ...integration, apiKeySha256: [hashApiKey(SECRETS.apiKey)] } : integration,
+      ),
     };
     const app = createApp({ config, org: demoOrg, client, taskQueue: 'nowhere', authSecret: SECRETS.authSecret, logger });
     server = await new Promise<Server>((resolve) => {

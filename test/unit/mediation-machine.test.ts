@@ -61,7 +61,9 @@ function play(steps: [MediationEvent, number][], from: MediationRun = fresh(), c
 }
 const act = (action: MediationAction, actor: Actor = SUPERVISOR): MediationEvent => ({ type: 'action', request: { action, actor } });
 const kinds = (effects: MediationEffect[]) =>
-  effects.map((effect) => (effect.type === 'record' ? `record:${effect.entry.type}` : effect.type === 'notify' ? `notify:${effect.request.template}` : effect.type));
+  effects.map((effect) =>
+    effect.type === 'record' ? `record:${effect.entry.type}` : effect.type === 'notify' ? `notify:${effect.request.template}` : effect.type,
+  );
 
 /** Opened, both consented, mediator assigned at T0 + 1 day: the round runs. */
 function inSessions() {
@@ -79,7 +81,10 @@ function withAgreement() {
   return play(
     [
       [act({ type: 'schedule_session', at: iso(T0 + 2 * DAY), place: '村委会' }), T0 + DAY],
-      [act({ type: 'record_outcome', outcome: 'agreement', agreement: { terms: '拆除围墙', performanceDeadline: iso(T0 + 60 * DAY), documentRef: 'doc-1' } }), T0 + 3 * DAY],
+      [
+        act({ type: 'record_outcome', outcome: 'agreement', agreement: { terms: '拆除围墙', performanceDeadline: iso(T0 + 60 * DAY), documentRef: 'doc-1' } }),
+        T0 + 3 * DAY,
+      ],
     ],
     run,
   );
@@ -96,7 +101,9 @@ describe('consent', () => {
   it('reports to its case when it runs as one’s child, once per change', () => {
     const child: MediationContext = { reportsToCase: true };
     const opened = play([[{ type: 'open' }, T0]], fresh(), child);
-    expect(opened.last.filter((effect) => effect.type === 'report')).toEqual([{ type: 'report', progress: expect.objectContaining({ stage: 'consent', unitId: 'santang', final: false }) }]);
+    expect(opened.last.filter((effect) => effect.type === 'report')).toEqual([
+      { type: 'report', progress: expect.objectContaining({ stage: 'consent', unitId: 'santang', final: false }) },
+    ]);
     const again = mediationStep(opened.run, { type: 'resume' }, T0 + 1, child);
     expect(again.effects.map((effect) => effect.type)).toEqual(['index']);
   });
@@ -112,7 +119,10 @@ describe('consent', () => {
   });
 
   it('one refusal declines it, with a closing record', () => {
-    const { run, last } = play([[{ type: 'open' }, T0], [act({ type: 'consent', partyId: respondent!.id, given: false, note: '不愿意', referralNote: '可向法院起诉' }), T0 + HOUR]]);
+    const { run, last } = play([
+      [{ type: 'open' }, T0],
+      [act({ type: 'consent', partyId: respondent!.id, given: false, note: '不愿意', referralNote: '可向法院起诉' }), T0 + HOUR],
+    ]);
     expect(run.mediation).toMatchObject({ stage: 'declined', closedAt: iso(T0 + HOUR), referral: { outcome: 'declined', reason: '不愿意' } });
     expect(isFinalMediation(run)).toBe(true);
     expect(kinds(last)).toContain('notify:mediation_declined');
@@ -145,7 +155,11 @@ describe('consent', () => {
 describe('sessions', () => {
   it('assigning a mediator starts a round with its time limit', () => {
     const { run, last } = inSessions();
-    expect(run.mediation).toMatchObject({ stage: 'sessions', mediatorId: MEDIATOR.id, round: { sessionsHeld: 0, sessionLimit: plan.sessionLimit, endsBy: iso(T0 + DAY + plan.maxDurationMs) } });
+    expect(run.mediation).toMatchObject({
+      stage: 'sessions',
+      mediatorId: MEDIATOR.id,
+      round: { sessionsHeld: 0, sessionLimit: plan.sessionLimit, endsBy: iso(T0 + DAY + plan.maxDurationMs) },
+    });
     expect(kinds(last)).toEqual(['record:mediator_assigned', 'index', 'notify:mediation_mediator_assigned']);
     expect(mediationIndexOf(run.mediation).assigneeId).toBe(MEDIATOR.id);
   });
@@ -197,7 +211,14 @@ describe('agreement and after', () => {
     const window = signed.run.mediation.agreement!.judicialWindow!;
     expect(window.opensAt).toBe(iso(T0 + 4 * DAY + HOUR));
     expect(Date.parse(window.closesAt)).toBeGreaterThanOrEqual(T0 + 4 * DAY + HOUR + plan.judicialWindowMs);
-    expect(kinds(signed.last)).toEqual(['index', 'record:agreement_signed', 'record:agreement_in_force', 'index', 'notify:mediation_agreement_signed', 'notify:mediation_agreement_signed']);
+    expect(kinds(signed.last)).toEqual([
+      'index',
+      'record:agreement_signed',
+      'record:agreement_in_force',
+      'index',
+      'notify:mediation_agreement_signed',
+      'notify:mediation_agreement_signed',
+    ]);
   });
 
   it('late signatures flag it overdue', () => {
@@ -242,7 +263,12 @@ describe('agreement and after', () => {
 
   it('breached: mediated again with a fresh round, or referred with the whole record', () => {
     const reopened = play([[act({ type: 'follow_up', honoured: false, next: 'reopen', note: '未履行' }), T0 + 61 * DAY]], inForce());
-    expect(reopened.run.mediation).toMatchObject({ stage: 'sessions', reopens: 1, agreement: undefined, round: { endsBy: iso(T0 + 61 * DAY + plan.maxDurationMs) } });
+    expect(reopened.run.mediation).toMatchObject({
+      stage: 'sessions',
+      reopens: 1,
+      agreement: undefined,
+      round: { endsBy: iso(T0 + 61 * DAY + plan.maxDurationMs) },
+    });
     const referral = { to: 'court' as const, body: '崇明区人民法院', reason: '多次违约' };
     const referred = play([[act({ type: 'follow_up', honoured: false, next: 'refer', referral }), T0 + 61 * DAY]], inForce());
     expect(referred.run.mediation).toMatchObject({ stage: 'referred', referral: { outcome: 'referred', to: 'court', body: '崇明区人民法院' } });

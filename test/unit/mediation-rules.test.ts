@@ -14,13 +14,7 @@ import {
   type MediationState,
   type MediationTimelineEntry,
 } from '../../src/domain/mediation-model';
-import {
-  checkMediationAction,
-  legalPeriodEnd,
-  mediationTimers,
-  referralRecordOf,
-  type MediationAction,
-} from '../../src/domain/mediation-rules';
+import { checkMediationAction, legalPeriodEnd, mediationTimers, referralRecordOf, type MediationAction } from '../../src/domain/mediation-rules';
 import { caseInputFor, demoConfig, demoGrid, demoOrg } from '../helpers/fixtures';
 
 const HOUR = 3_600_000;
@@ -57,7 +51,15 @@ function input(): MediationInput {
 function stateAt(stage: MediationStage, overrides: Partial<MediationState> = {}): MediationState {
   const built = input();
   const community = built.ladder[0]!;
-  const opened: MediationTimelineEntry = { seq: 1, at: new Date(T0).toISOString(), type: 'opened', actor: built.requestedBy, stage, level: community.level, unitId: community.unitId };
+  const opened: MediationTimelineEntry = {
+    seq: 1,
+    at: new Date(T0).toISOString(),
+    type: 'opened',
+    actor: built.requestedBy,
+    stage,
+    level: community.level,
+    unitId: community.unitId,
+  };
   return {
     id: built.mediationId,
     caseId: built.caseId,
@@ -157,7 +159,9 @@ describe('checkMediationAction', () => {
     expect(check(state, { ...consent, partyId: 'p9' }, staff(COMMUNITY_SUPERVISOR))).toMatchObject({ code: 'conflict', reason: expect.stringContaining('p9') });
     state.parties[0]!.consent = { given: true, at: new Date(T0).toISOString(), actor: staff(COMMUNITY_SUPERVISOR) };
     expect(check(state, consent, staff(COMMUNITY_SUPERVISOR))).toMatchObject({ code: 'conflict', reason: expect.stringContaining('already answered') });
-    expect(check(state, { type: 'schedule_session', at: new Date(T0 + DAY).toISOString(), place: '村委会' }, staff(COMMUNITY_SUPERVISOR))).toMatchObject({ code: 'conflict' });
+    expect(check(state, { type: 'schedule_session', at: new Date(T0 + DAY).toISOString(), place: '村委会' }, staff(COMMUNITY_SUPERVISOR))).toMatchObject({
+      code: 'conflict',
+    });
   });
 
   test('only a mediator of the committee now holding the dispute can be assigned', () => {
@@ -166,7 +170,10 @@ describe('checkMediationAction', () => {
     expect(check(state, assign(COMMUNITY_MEDIATOR), staff(COMMUNITY_SUPERVISOR))).toBeUndefined();
     // Committees share out their own work.
     expect(check(state, assign(COMMUNITY_MEDIATOR), staff(COMMUNITY_MEDIATOR))).toBeUndefined();
-    expect(check(state, assign(STREET_MEDIATOR), staff(COMMUNITY_SUPERVISOR))).toMatchObject({ code: 'conflict', reason: expect.stringContaining('not a mediator of the committee at santang') });
+    expect(check(state, assign(STREET_MEDIATOR), staff(COMMUNITY_SUPERVISOR))).toMatchObject({
+      code: 'conflict',
+      reason: expect.stringContaining('not a mediator of the committee at santang'),
+    });
     expect(check(state, assign(OTHER_COMMUNITY_MEDIATOR), staff(COMMUNITY_SUPERVISOR))).toMatchObject({ code: 'conflict' });
     expect(check(state, assign(COMMUNITY_SUPERVISOR), staff(COMMUNITY_SUPERVISOR))).toMatchObject({ code: 'conflict' });
     expect(check(state, assign(COMMUNITY_MEDIATOR), staff(GRID_WORKER))).toMatchObject({ code: 'forbidden' });
@@ -183,8 +190,20 @@ describe('checkMediationAction', () => {
     expect(check(inSessions(), schedule(T0 + DAY), staff(STREET_MEDIATOR))).toMatchObject({ code: 'forbidden' });
     expect(check(inSessions(), schedule(T0 - HOUR), mediator)).toMatchObject({ code: 'conflict', reason: expect.stringContaining('future') });
     expect(check(inSessions(), schedule(T0 + 31 * DAY), mediator)).toMatchObject({ code: 'conflict', reason: expect.stringContaining('extend it once') });
-    const session = { no: 1, level: 'community' as const, unitId: 'santang', mediatorId: COMMUNITY_MEDIATOR, at: new Date(T0 + DAY).toISOString(), place: '村委会', scheduledAt: new Date(T0).toISOString(), scheduledBy: mediator };
-    expect(check(inSessions({ sessions: [session] }), schedule(T0 + 2 * DAY), mediator)).toMatchObject({ code: 'conflict', reason: expect.stringContaining('outcome') });
+    const session = {
+      no: 1,
+      level: 'community' as const,
+      unitId: 'santang',
+      mediatorId: COMMUNITY_MEDIATOR,
+      at: new Date(T0 + DAY).toISOString(),
+      place: '村委会',
+      scheduledAt: new Date(T0).toISOString(),
+      scheduledBy: mediator,
+    };
+    expect(check(inSessions({ sessions: [session] }), schedule(T0 + 2 * DAY), mediator)).toMatchObject({
+      code: 'conflict',
+      reason: expect.stringContaining('outcome'),
+    });
     const exhausted = inSessions();
     exhausted.round!.sessionsHeld = 3;
     expect(check(exhausted, schedule(T0 + DAY), mediator)).toMatchObject({ code: 'conflict', reason: expect.stringContaining('session limit') });
@@ -192,7 +211,16 @@ describe('checkMediationAction', () => {
 
   test('an outcome is recorded once the session took place; an agreement carries its terms and a future deadline', () => {
     const mediator = staff(COMMUNITY_MEDIATOR);
-    const session = { no: 1, level: 'community' as const, unitId: 'santang', mediatorId: COMMUNITY_MEDIATOR, at: new Date(T0 + DAY).toISOString(), place: '村委会', scheduledAt: new Date(T0).toISOString(), scheduledBy: mediator };
+    const session = {
+      no: 1,
+      level: 'community' as const,
+      unitId: 'santang',
+      mediatorId: COMMUNITY_MEDIATOR,
+      at: new Date(T0 + DAY).toISOString(),
+      place: '村委会',
+      scheduledAt: new Date(T0).toISOString(),
+      scheduledBy: mediator,
+    };
     const state = inSessions({ sessions: [session] });
     const adjourned: MediationAction = { type: 'record_outcome', outcome: 'adjourned' };
     expect(check(state, adjourned, mediator, T0)).toMatchObject({ code: 'conflict', reason: expect.stringContaining('not taken place') });
@@ -200,7 +228,14 @@ describe('checkMediationAction', () => {
     expect(check(state, { type: 'record_outcome', outcome: 'agreement' }, mediator, T0 + DAY)).toMatchObject({ code: 'conflict' });
     const agreement = { terms: '李四赔偿张三 2000 元', performanceDeadline: new Date(T0 + 10 * DAY).toISOString(), documentRef: 'TJ-2026-001' };
     expect(check(state, { type: 'record_outcome', outcome: 'agreement', agreement }, mediator, T0 + DAY)).toBeUndefined();
-    expect(check(state, { type: 'record_outcome', outcome: 'agreement', agreement: { ...agreement, performanceDeadline: new Date(T0).toISOString() } }, mediator, T0 + DAY)).toMatchObject({ code: 'conflict' });
+    expect(
+      check(
+        state,
+        { type: 'record_outcome', outcome: 'agreement', agreement: { ...agreement, performanceDeadline: new Date(T0).toISOString() } },
+        mediator,
+        T0 + DAY,
+      ),
+    ).toMatchObject({ code: 'conflict' });
     expect(check(inSessions(), adjourned, mediator)).toMatchObject({ code: 'conflict', reason: expect.stringContaining('No session') });
   });
 
@@ -232,18 +267,34 @@ describe('checkMediationAction', () => {
     const deadline = T0 + 10 * DAY;
     const state = stateAt('performance', {
       mediatorId: COMMUNITY_MEDIATOR,
-      agreement: { terms: 't', performanceDeadline: new Date(deadline).toISOString(), documentRef: 'TJ-1', reachedAt: new Date(T0).toISOString(), sessionNo: 1, signatures: [] },
+      agreement: {
+        terms: 't',
+        performanceDeadline: new Date(deadline).toISOString(),
+        documentRef: 'TJ-1',
+        reachedAt: new Date(T0).toISOString(),
+        sessionNo: 1,
+        signatures: [],
+      },
     });
-    expect(check(state, { type: 'follow_up', honoured: true }, mediator, deadline - HOUR)).toMatchObject({ code: 'conflict', reason: expect.stringContaining('from its deadline') });
+    expect(check(state, { type: 'follow_up', honoured: true }, mediator, deadline - HOUR)).toMatchObject({
+      code: 'conflict',
+      reason: expect.stringContaining('from its deadline'),
+    });
     expect(check(state, { type: 'follow_up', honoured: true }, mediator, deadline)).toBeUndefined();
-    expect(check(state, { type: 'follow_up', honoured: false }, mediator, T0)).toMatchObject({ code: 'conflict', reason: expect.stringContaining('reopen or refer') });
+    expect(check(state, { type: 'follow_up', honoured: false }, mediator, T0)).toMatchObject({
+      code: 'conflict',
+      reason: expect.stringContaining('reopen or refer'),
+    });
     expect(check(state, { type: 'follow_up', honoured: false, next: 'reopen' }, mediator, T0)).toBeUndefined();
     expect(check(state, { type: 'follow_up', honoured: false, next: 'refer' }, mediator, T0)).toMatchObject({ code: 'conflict' });
     const referral = { to: 'court' as const, body: '大连市金州区人民法院', reason: '拒不履行' };
     expect(check(state, { type: 'follow_up', honoured: false, next: 'refer', referral }, mediator, T0)).toBeUndefined();
     // A party may withdraw at any stage, through staff.
     expect(check(state, { type: 'withdraw', partyId: 'p2' }, staff(COMMUNITY_SUPERVISOR))).toBeUndefined();
-    expect(check(state, { type: 'judicial_confirmation', documentRef: 'SQ-1' }, mediator)).toMatchObject({ code: 'conflict', reason: expect.stringContaining('window') });
+    expect(check(state, { type: 'judicial_confirmation', documentRef: 'SQ-1' }, mediator)).toMatchObject({
+      code: 'conflict',
+      reason: expect.stringContaining('window'),
+    });
   });
 });
 
@@ -262,7 +313,16 @@ describe('mediationTimers', () => {
   });
 
   test('sessions: the reminder a day before a pending session, and the time limit', () => {
-    const session = { no: 1, level: 'community' as const, unitId: 'santang', mediatorId: COMMUNITY_MEDIATOR, at: new Date(T0 + 5 * DAY).toISOString(), place: '村委会', scheduledAt: new Date(T0).toISOString(), scheduledBy: staff(COMMUNITY_MEDIATOR) };
+    const session = {
+      no: 1,
+      level: 'community' as const,
+      unitId: 'santang',
+      mediatorId: COMMUNITY_MEDIATOR,
+      at: new Date(T0 + 5 * DAY).toISOString(),
+      place: '村委会',
+      scheduledAt: new Date(T0).toISOString(),
+      scheduledBy: staff(COMMUNITY_MEDIATOR),
+    };
     const timers = mediationTimers(inSessions({ sessions: [session] }), plan);
     expect(timers.map((timer) => [timer.kind, timer.atMs - T0])).toEqual([
       ['session_reminder', 4 * DAY],
@@ -337,9 +397,30 @@ describe('referralRecordOf', () => {
       unitId: 'santang',
       ...(documentRef ? { documentRef } : {}),
     });
-    state.timeline.push(entry(2, 'session_held', 'BL-1'), entry(3, 'session_held', 'BL-2'), entry(4, 'note'), entry(5, 'referred', 'GZ-1'), entry(6, 'note', 'BL-1'));
-    const record = referralRecordOf(state, { outcome: 'referred', to: 'court', body: '大连市金州区人民法院', reason: '调解不成', at: state.timeline.at(-1)!.at, documentRef: 'GZ-1' });
-    expect(record).toMatchObject({ outcome: 'referred', to: 'court', body: '大连市金州区人民法院', reason: '调解不成', level: 'community', unitId: 'santang', documentRef: 'GZ-1' });
+    state.timeline.push(
+      entry(2, 'session_held', 'BL-1'),
+      entry(3, 'session_held', 'BL-2'),
+      entry(4, 'note'),
+      entry(5, 'referred', 'GZ-1'),
+      entry(6, 'note', 'BL-1'),
+    );
+    const record = referralRecordOf(state, {
+      outcome: 'referred',
+      to: 'court',
+      body: '大连市金州区人民法院',
+      reason: '调解不成',
+      at: state.timeline.at(-1)!.at,
+      documentRef: 'GZ-1',
+    });
+    expect(record).toMatchObject({
+      outcome: 'referred',
+      to: 'court',
+      body: '大连市金州区人民法院',
+      reason: '调解不成',
+      level: 'community',
+      unitId: 'santang',
+      documentRef: 'GZ-1',
+    });
     expect(record.steps.map((step) => [step.seq, step.type, step.documentRef])).toEqual([
       [1, 'opened', undefined],
       [2, 'session_held', 'BL-1'],
@@ -353,7 +434,12 @@ describe('referralRecordOf', () => {
   });
 
   test('a declined mediation keeps the note on other remedies and names no target', () => {
-    const record = referralRecordOf(stateAt('declined'), { outcome: 'declined', reason: '被申请人不同意调解', at: new Date(T0).toISOString(), note: '可向人民法院起诉' });
+    const record = referralRecordOf(stateAt('declined'), {
+      outcome: 'declined',
+      reason: '被申请人不同意调解',
+      at: new Date(T0).toISOString(),
+      note: '可向人民法院起诉',
+    });
     expect(record.to).toBeUndefined();
     expect(record).toMatchObject({ outcome: 'declined', note: '可向人民法院起诉', documents: [] });
   });

@@ -64,7 +64,16 @@ describe('the notify activity counts what it announces', () => {
       messageId: 'o-x.p1.obligation_missed',
       template: 'obligation_missed',
       staffIds: ['qu-guilan'],
-      obligation: { obligationId: 'o-x', obligeeId: 'qu-guilan', unitId: 'santang-1', periodKey: '2026-W48', periodEndsAt: '2026-11-29T16:00:00Z', required: 1, contacts: 0, missedInARow: 1 },
+      obligation: {
+        obligationId: 'o-x',
+        obligeeId: 'qu-guilan',
+        unitId: 'santang-1',
+        periodKey: '2026-W48',
+        periodEndsAt: '2026-11-29T16:00:00Z',
+        required: 1,
+        contacts: 0,
+        missedInARow: 1,
+      },
     });
     expect(await valueOf('gridflow_obligation_misses_total')).toBe(before + 1);
   });
@@ -83,7 +92,9 @@ describe('GET /metrics', () => {
   afterAll(() => new Promise<void>((resolve) => sdk.close(() => resolve())));
 
   async function scrape(options: Parameters<typeof metricsRoutes>[0], headers: Record<string, string> = {}) {
-    const app = express().use(metricsRoutes(options)).use(errorHandler(pino({ level: 'silent' })));
+    const app = express()
+      .use(metricsRoutes(options))
+      .use(errorHandler(pino({ level: 'silent' })));
     const server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     try {
@@ -94,7 +105,7 @@ describe('GET /metrics', () => {
     }
   }
 
-  it('answers a loopback scraper with gridflow\'s metrics followed by the SDK\'s', async () => {
+  it("answers a loopback scraper with gridflow's metrics followed by the SDK's", async () => {
     const answer = await scrape({ sdkMetricsAddress: sdkAddress });
     expect(answer.status).toBe(200);
     expect(answer.type).toMatch(/^text\/plain/);

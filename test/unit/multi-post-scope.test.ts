@@ -75,7 +75,10 @@ describe('what the workflow rules let them do', () => {
     const reassign = { type: 'reassign' as const, assigneeId: 'g-worker', reason: '协助' };
     expect(checkAction(caseOnG2, { action: reassign, actor: actorFor('c-sec') }, Date.now())).toBeUndefined();
     const recordedBeforePosts: Actor = { kind: 'staff', id: 'c-sec', role: 'supervisor', unitId: 'c' };
-    expect(checkAction(caseOnG2, { action: reassign, actor: recordedBeforePosts }, Date.now())).toEqual({ code: 'forbidden', key: 'refusal.caseActor.reassign' });
+    expect(checkAction(caseOnG2, { action: reassign, actor: recordedBeforePosts }, Date.now())).toEqual({
+      code: 'forbidden',
+      key: 'refusal.caseActor.reassign',
+    });
   });
 
   it('lets a supervisor log an obligation’s contacts from a second post on its units', () => {

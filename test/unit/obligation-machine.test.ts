@@ -56,7 +56,9 @@ function play(steps: [ObligationEvent, number][], from: ObligationRun = fresh())
 }
 const contact = (at: number): ObligationEvent => ({ type: 'contact_logged', at: new Date(at).toISOString(), channel: 'visit', actor: leader });
 const kinds = (effects: ObligationEffect[]) =>
-  effects.map((effect) => (effect.type === 'record' ? `record:${effect.entry.type}` : effect.type === 'notify' ? `notify:${effect.request.template}` : effect.type));
+  effects.map((effect) =>
+    effect.type === 'record' ? `record:${effect.entry.type}` : effect.type === 'notify' ? `notify:${effect.request.template}` : effect.type,
+  );
 
 describe('a period', () => {
   it('opens on the week containing now, indexed pending, its row recorded first', () => {
@@ -64,7 +66,13 @@ describe('a period', () => {
     expect(run.obligation.current).toMatchObject({ startAt: '2026-03-15T16:00:00.000Z', endAt: new Date(WEEK_END).toISOString(), reminded: false });
     expect(kinds(last)).toEqual(['index', 'record:opened']);
     expect(last[1]).toMatchObject({ entry: { seq: 1 } });
-    expect(obligationIndexOf(run.obligation, input)).toMatchObject({ kind: 'obligation', status: 'pending', dueAt: new Date(WEEK_END).toISOString(), overdue: false, metPeriods: 0 });
+    expect(obligationIndexOf(run.obligation, input)).toMatchObject({
+      kind: 'obligation',
+      status: 'pending',
+      dueAt: new Date(WEEK_END).toISOString(),
+      overdue: false,
+      metPeriods: 0,
+    });
   });
 
   it('lists the reminder and the end, and wakes at the reminder while it is ahead', () => {
@@ -91,25 +99,44 @@ describe('a period', () => {
   });
 
   it('reminds once, a day before the end, only while the period is unmet', () => {
-    const early = play([[{ type: 'open' }, T0], [{ type: 'time' }, T0 + HOUR]]);
+    const early = play([
+      [{ type: 'open' }, T0],
+      [{ type: 'time' }, T0 + HOUR],
+    ]);
     expect(early.last).toEqual([]);
-    const due = play([[{ type: 'open' }, T0], [{ type: 'time' }, WEEK_END - DAY]]);
+    const due = play([
+      [{ type: 'open' }, T0],
+      [{ type: 'time' }, WEEK_END - DAY],
+    ]);
     expect(kinds(due.last)).toEqual(['notify:obligation_reminder']);
-    expect(due.last[0]).toMatchObject({ request: { messageId: `${input.obligationId}.${due.run.obligation.current.key}.1.obligation_reminder`, staffIds: ['leader'] } });
+    expect(due.last[0]).toMatchObject({
+      request: { messageId: `${input.obligationId}.${due.run.obligation.current.key}.1.obligation_reminder`, staffIds: ['leader'] },
+    });
     expect(obligationStep(due.run, { type: 'time' }, WEEK_END - HOUR, input).effects).toEqual([]);
-    const met = play([[{ type: 'open' }, T0], [contact(T0), T0], [contact(T0), T0], [{ type: 'time' }, WEEK_END - DAY]]);
+    const met = play([
+      [{ type: 'open' }, T0],
+      [contact(T0), T0],
+      [contact(T0), T0],
+      [{ type: 'time' }, WEEK_END - DAY],
+    ]);
     expect(met.run.obligation.current.reminded).toBe(true);
     expect(met.last).toEqual([]);
   });
 
   it('hands over to another holder, recording who and why', () => {
-    const { run, last } = play([[{ type: 'open' }, T0], [{ type: 'obligee_changed', obligeeId: 'new-leader', obligeeUnitId: 'street-1', actor: supervisor, reason: 'left' }, T0 + HOUR]]);
+    const { run, last } = play([
+      [{ type: 'open' }, T0],
+      [{ type: 'obligee_changed', obligeeId: 'new-leader', obligeeUnitId: 'street-1', actor: supervisor, reason: 'left' }, T0 + HOUR],
+    ]);
     expect(run.obligation.obligees.map((holder) => holder.staffId)).toEqual(['leader', 'new-leader']);
     expect(last[1]).toMatchObject({ entry: { type: 'obligee_changed', data: { from: 'leader', to: 'new-leader', actor: supervisor, reason: 'left' } } });
   });
 
   it('ends at a supervisor’s word; a period then closes no more', () => {
-    const { run } = play([[{ type: 'open' }, T0], [{ type: 'ended', reason: 'grid merged' }, T0 + HOUR]]);
+    const { run } = play([
+      [{ type: 'open' }, T0],
+      [{ type: 'ended', reason: 'grid merged' }, T0 + HOUR],
+    ]);
     expect(run.obligation).toMatchObject({ status: 'ended', endReason: 'grid merged' });
     expect(periodRunning(run.obligation, T0 + 2 * HOUR)).toBe(false);
     expect(obligationStep(run, { type: 'period_over' }, WEEK_END, input).effects).toEqual([]);
@@ -119,7 +146,12 @@ describe('a period', () => {
 
 describe('the end of a period', () => {
   it('a met period counts, and the next week opens', () => {
-    const { run, last } = play([[{ type: 'open' }, T0], [contact(T0), T0], [contact(T0), T0], [{ type: 'period_over' }, WEEK_END]]);
+    const { run, last } = play([
+      [{ type: 'open' }, T0],
+      [contact(T0), T0],
+      [contact(T0), T0],
+      [{ type: 'period_over' }, WEEK_END],
+    ]);
     expect(run.obligation.history).toEqual([expect.objectContaining({ met: true, contacts: 2, required: 2 })]);
     expect(run.obligation).toMatchObject({ totals: { met: 1, missed: 0 }, streak: { met: 1, missed: 0 } });
     expect(run.obligation.current).toMatchObject({ startAt: new Date(WEEK_END).toISOString(), contacts: [], reminded: false });
@@ -127,7 +159,10 @@ describe('the end of a period', () => {
   });
 
   it('a miss tells the supervisor; the second in a row escalates and flags the obligation overdue', () => {
-    const first = play([[{ type: 'open' }, T0], [{ type: 'period_over' }, WEEK_END]]);
+    const first = play([
+      [{ type: 'open' }, T0],
+      [{ type: 'period_over' }, WEEK_END],
+    ]);
     expect(kinds(first.last)).toEqual(['notify:obligation_missed', 'record:period_closed', 'index']);
     expect(first.last[1]).toMatchObject({ entry: { data: { met: false, escalated: false } } });
     const second = obligationStep({ ...first.run, notices: 0 }, { type: 'period_over' }, WEEK_END + 7 * DAY, input);
@@ -139,7 +174,11 @@ describe('the end of a period', () => {
   });
 
   it('numbers its records across periods, and the next run says when recording started', () => {
-    const { run } = play([[{ type: 'open' }, T0], [contact(T0), T0], [{ type: 'period_over' }, WEEK_END]]);
+    const { run } = play([
+      [{ type: 'open' }, T0],
+      [contact(T0), T0],
+      [{ type: 'period_over' }, WEEK_END],
+    ]);
     expect(run.recordSeq).toBe(3);
     const resumed = obligationStep({ ...run, notices: 0 }, { type: 'resume', recordingStarted: true }, WEEK_END, input);
     expect(resumed.effects[1]).toMatchObject({ entry: { seq: 4, type: 'recording_started' } });

@@ -5,15 +5,26 @@
 import { XMLParser } from 'fast-xml-parser';
 import { escapeXml, formatOfPath, parseFormat, toXml } from '../../src/api/open311/format';
 
-const parser = new XMLParser({ parseTagValue: false, isArray: (name) => ['service', 'request', 'error', 'attribute', 'value', 'endpoint', 'format'].includes(name) });
+const parser = new XMLParser({
+  parseTagValue: false,
+  isArray: (name) => ['service', 'request', 'error', 'attribute', 'value', 'endpoint', 'format'].includes(name),
+});
 
 describe('toXml', () => {
   it('wraps a top-level array in its container with the spec item element and the UTF-8 declaration', () => {
-    const xml = toXml('services', [{ service_code: 'road_repair', metadata: true }, { service_code: 'sanitation', metadata: false }]);
+    const xml = toXml('services', [
+      { service_code: 'road_repair', metadata: true },
+      { service_code: 'sanitation', metadata: false },
+    ]);
     expect(xml.startsWith('<?xml version="1.0" encoding="utf-8"?>\n<services><service>')).toBe(true);
     expect(parser.parse(xml)).toEqual({
       '?xml': '',
-      services: { service: [{ service_code: 'road_repair', metadata: 'true' }, { service_code: 'sanitation', metadata: 'false' }] },
+      services: {
+        service: [
+          { service_code: 'road_repair', metadata: 'true' },
+          { service_code: 'sanitation', metadata: 'false' },
+        ],
+      },
     });
   });
 

@@ -42,7 +42,12 @@ describe('request tokens', () => {
     expect(token).toMatch(/^abcdefgh234567ab-[0-9a-f]{12}$/);
     expect(caseIdOfToken('secret', token)).toBe('c-abcdefgh234567ab');
     expect(caseIdOfToken('other secret', token)).toBeUndefined();
-    expect(caseIdOfToken('secret', token.replace(/.$/, (c) => (c === '0' ? '1' : '0')))).toBeUndefined();
+    expect(
+      caseIdOfToken(
+        'secret',
+        token.replace(/.$/, (c) => (c === '0' ? '1' : '0')),
+      ),
+    ).toBeUndefined();
     expect(caseIdOfToken('secret', '12345')).toBeUndefined();
   });
 });
@@ -55,7 +60,10 @@ describe('the window of GET requests', () => {
     expect(requestWindow(undefined, undefined, now, 'Asia/Shanghai')).toEqual({ from: new Date(now.getTime() - 90 * day), to: now });
     const from = new Date('2026-01-01T00:00:00+08:00');
     expect(requestWindow('2026-01-01T00:00:00+08:00', undefined, now, 'Asia/Shanghai')).toEqual({ from, to: new Date(from.getTime() + 90 * day) });
-    expect(requestWindow(undefined, '2026-04-01T00:00:00Z', now, 'Asia/Shanghai')).toEqual({ from: new Date(Date.parse('2026-04-01T00:00:00Z') - 90 * day), to: new Date('2026-04-01T00:00:00Z') });
+    expect(requestWindow(undefined, '2026-04-01T00:00:00Z', now, 'Asia/Shanghai')).toEqual({
+      from: new Date(Date.parse('2026-04-01T00:00:00Z') - 90 * day),
+      to: new Date('2026-04-01T00:00:00Z'),
+    });
   });
 
   it('reads a time without an offset in the city zone', () => {
@@ -67,7 +75,9 @@ describe('the window of GET requests', () => {
 
   it('allows exactly 90 days and refuses more, reversed bounds and non-dates', () => {
     expect(requestWindow('2026-01-01T00:00:00Z', '2026-04-01T00:00:00Z', now, 'UTC')).toHaveProperty('from');
-    expect(requestWindow('2026-01-01T00:00:00Z', '2026-04-01T00:00:01Z', now, 'UTC')).toEqual({ errors: ['start_date, end_date: may not span more than 90 days'] });
+    expect(requestWindow('2026-01-01T00:00:00Z', '2026-04-01T00:00:01Z', now, 'UTC')).toEqual({
+      errors: ['start_date, end_date: may not span more than 90 days'],
+    });
     expect(requestWindow('2026-04-02T00:00:00Z', '2026-04-01T00:00:00Z', now, 'UTC')).toEqual({ errors: ['end_date: must not be before start_date'] });
     expect(requestWindow('last week', 'soon', now, 'UTC')).toEqual({
       errors: ['start_date: must be a w3 datetime such as 2026-05-01T00:00:00+08:00', 'end_date: must be a w3 datetime such as 2026-05-31T23:59:59+08:00'],
@@ -116,7 +126,13 @@ describe('a case as a service request', () => {
     timeline: [{ seq: 1, at: '2026-05-06T01:00:01.000Z', type: 'assigned', actor: { kind: 'system' }, level: 'grid', unitId: demoGrid.id, assigneeId: 'x' }],
     ...extra,
   });
-  const facts = { submittedAt: '2026-05-06T01:00:00.000Z', description: '路灯不亮', address: '三堂村一组5号楼', location: { lat: 39.52, lng: 121.43 }, mediaUrl: 'https://img.example.org/1.jpg' };
+  const facts = {
+    submittedAt: '2026-05-06T01:00:00.000Z',
+    description: '路灯不亮',
+    address: '三堂村一组5号楼',
+    location: { lat: 39.52, lng: 121.43 },
+    mediaUrl: 'https://img.example.org/1.jpg',
+  };
 
   it('shows the spec fields only, in the city zone, with stage and level in status_notes', () => {
     const entry = serviceRequestEntry(context('zh-CN'), snapshotOfState(state(), facts));
@@ -142,7 +158,10 @@ describe('a case as a service request', () => {
 
   it('after an escalation names the community and flags overdue work', () => {
     const community = ladder[1]!;
-    const entry = serviceRequestEntry(context('en'), snapshotOfState(state({ level: 'community', unitId: community.unitId, overdue: true }), facts)) as Record<string, unknown>;
+    const entry = serviceRequestEntry(context('en'), snapshotOfState(state({ level: 'community', unitId: community.unitId, overdue: true }), facts)) as Record<
+      string,
+      unknown
+    >;
     expect(entry.status_notes).toBe('Stage: assigned; level: community; overdue');
     expect(entry.agency_responsible).toBe(demoOrg.unit(community.unitId)!.name.en);
   });
@@ -161,9 +180,17 @@ describe('a case as a service request', () => {
   });
 
   it('takes the description from the case and the place from the grid when the memo has no facts (older cases)', () => {
-    const entry = serviceRequestEntry(context('zh-CN'), snapshotOfState(state({ address: undefined, location: undefined }), undefined)) as Record<string, unknown>;
+    const entry = serviceRequestEntry(context('zh-CN'), snapshotOfState(state({ address: undefined, location: undefined }), undefined)) as Record<
+      string,
+      unknown
+    >;
     expect(entry.description).toBe('路灯不亮 (with the Open311 details block)');
-    expect(entry.address).toBe(demoOrg.lineage(demoGrid.id).map((unit) => unit.name['zh-CN']).join(', '));
+    expect(entry.address).toBe(
+      demoOrg
+        .lineage(demoGrid.id)
+        .map((unit) => unit.name['zh-CN'])
+        .join(', '),
+    );
     expect(entry).not.toHaveProperty('lat', expect.anything());
   });
 

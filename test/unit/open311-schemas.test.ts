@@ -33,16 +33,44 @@ const valid: [Open311Schema, unknown][] = [
       contact: 'You can email or call for assistance api@mycity.org +1 (555) 555-5555',
       key_service: 'You can request a key here: http://api.mycity.gov/api_key/request',
       endpoints: [
-        { specification: 'http://wiki.open311.org/GeoReport_v2', url: 'http://open311.mycity.gov/v2', changeset: '2010-11-23 09:01', type: 'production', formats: ['text/xml'] },
-        { specification: 'http://wiki.open311.org/GeoReport_v2', url: 'http://open311.mycity.gov/test/v2', changeset: '2010-10-02 09:01', type: 'test', formats: ['text/xml', 'application/json'] },
+        {
+          specification: 'http://wiki.open311.org/GeoReport_v2',
+          url: 'http://open311.mycity.gov/v2',
+          changeset: '2010-11-23 09:01',
+          type: 'production',
+          formats: ['text/xml'],
+        },
+        {
+          specification: 'http://wiki.open311.org/GeoReport_v2',
+          url: 'http://open311.mycity.gov/test/v2',
+          changeset: '2010-10-02 09:01',
+          type: 'test',
+          formats: ['text/xml', 'application/json'],
+        },
       ],
     },
   ],
   [
     'services',
     [
-      { service_code: '001', service_name: 'Cans left out 24x7', description: 'Garbage or recycling cans ...', metadata: true, type: 'realtime', keywords: 'lorem, ipsum, dolor', group: 'sanitation' },
-      { service_code: '002', metadata: true, type: 'realtime', keywords: 'lorem, ipsum, dolor', group: 'street', service_name: 'Construction plate shifted', description: 'Metal construction plate ...' },
+      {
+        service_code: '001',
+        service_name: 'Cans left out 24x7',
+        description: 'Garbage or recycling cans ...',
+        metadata: true,
+        type: 'realtime',
+        keywords: 'lorem, ipsum, dolor',
+        group: 'sanitation',
+      },
+      {
+        service_code: '002',
+        metadata: true,
+        type: 'realtime',
+        keywords: 'lorem, ipsum, dolor',
+        group: 'street',
+        service_name: 'Construction plate shifted',
+        description: 'Metal construction plate ...',
+      },
     ],
   ],
   [
@@ -75,11 +103,27 @@ const valid: [Open311Schema, unknown][] = [
 ];
 
 const invalid: [string, Open311Schema, unknown][] = [
-  ['a discovery without key_service', 'discovery', { changeset: 'x', contact: 'y', endpoints: [{ specification: 'http://wiki.open311.org/GeoReport_v2', url: 'http://a.b/v2', changeset: 'x', type: 'production', formats: ['text/xml'] }] }],
+  [
+    'a discovery without key_service',
+    'discovery',
+    {
+      changeset: 'x',
+      contact: 'y',
+      endpoints: [{ specification: 'http://wiki.open311.org/GeoReport_v2', url: 'http://a.b/v2', changeset: 'x', type: 'production', formats: ['text/xml'] }],
+    },
+  ],
   ['a service whose type is not a spec value', 'services', [{ service_code: '1', service_name: 'x', metadata: false, type: 'instant' }]],
   ['metadata as the string "true"', 'services', [{ service_code: '1', service_name: 'x', metadata: 'true', type: 'realtime' }]],
-  ['a value list without values', 'service-definition', { service_code: 'x', attributes: [{ variable: true, code: 'a', datatype: 'multivaluelist', required: false, order: 1, description: 'd' }] }],
-  ['an unknown datatype', 'service-definition', { service_code: 'x', attributes: [{ variable: true, code: 'a', datatype: 'boolean', required: false, order: 1, description: 'd' }] }],
+  [
+    'a value list without values',
+    'service-definition',
+    { service_code: 'x', attributes: [{ variable: true, code: 'a', datatype: 'multivaluelist', required: false, order: 1, description: 'd' }] },
+  ],
+  [
+    'an unknown datatype',
+    'service-definition',
+    { service_code: 'x', attributes: [{ variable: true, code: 'a', datatype: 'boolean', required: false, order: 1, description: 'd' }] },
+  ],
   ['an id and a token together', 'post-response', [{ service_request_id: '1', token: '2' }]],
   ['neither an id nor a token', 'post-response', [{ service_notice: 'x' }]],
   ['a status other than open/closed', 'requests', [{ ...specRequest, status: 'in_progress' }]],

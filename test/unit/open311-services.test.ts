@@ -16,7 +16,10 @@ const base = { id: 'x', name: { 'zh-CN': '测试' } };
 describe('the open311 block of a category', () => {
   it('is optional: the shipped config offers every service category; only road repair asks extra questions', () => {
     expect(demoConfig.categories.filter((category) => category.open311 !== undefined).map((category) => category.id)).toEqual(['road_repair']);
-    expect(demoConfig.categories.find((category) => category.id === 'road_repair')!.open311!.attributes.map((a) => a.code)).toEqual(['hazard', 'blocking_traffic']);
+    expect(demoConfig.categories.find((category) => category.id === 'road_repair')!.open311!.attributes.map((a) => a.code)).toEqual([
+      'hazard',
+      'blocking_traffic',
+    ]);
     expect(open311Services(demoConfig).map((category) => category.id)).toEqual(
       demoConfig.categories.filter((category) => category.kind === 'service').map((category) => category.id),
     );
@@ -24,7 +27,8 @@ describe('the open311 block of a category', () => {
 
   it('fills in its defaults', () => {
     expect(categorySchema.parse({ ...base, open311: {} }).open311).toEqual({ enabled: true, keywords: [], attributes: [] });
-    const attribute = categorySchema.parse({ ...base, open311: { attributes: [{ code: 'a', datatype: 'string', description: { 'zh-CN': '问' } }] } }).open311!.attributes[0];
+    const attribute = categorySchema.parse({ ...base, open311: { attributes: [{ code: 'a', datatype: 'string', description: { 'zh-CN': '问' } }] } }).open311!
+      .attributes[0];
     expect(attribute).toMatchObject({ required: false, variable: true, values: [] });
   });
 
@@ -41,10 +45,7 @@ describe('the open311 block of a category', () => {
       },
     });
     expect(result.success).toBe(false);
-    expect(result.error!.issues.map((issue) => issue.path.join('.')).sort()).toEqual([
-      'open311.attributes.0.code',
-      'open311.attributes.3.datatype',
-    ]);
+    expect(result.error!.issues.map((issue) => issue.path.join('.')).sort()).toEqual(['open311.attributes.0.code', 'open311.attributes.3.datatype']);
     // Cross-attribute checks run once every attribute is well-formed.
     const wellFormed = categorySchema.safeParse({
       ...base,
@@ -84,8 +85,18 @@ describe('the service list', () => {
       group: '城市管理',
     });
     const sanitation = open311City.categories.find((category) => category.id === 'sanitation')!;
-    expect(serviceEntry(sanitation, 'en')).toMatchObject({ service_name: 'Sanitation', metadata: false, keywords: '环境卫生, 城市管理', group: 'Urban management' });
-    expect(open311SchemaErrors('services', open311Services(open311City).map((category) => serviceEntry(category, 'zh-CN')))).toEqual([]);
+    expect(serviceEntry(sanitation, 'en')).toMatchObject({
+      service_name: 'Sanitation',
+      metadata: false,
+      keywords: '环境卫生, 城市管理',
+      group: 'Urban management',
+    });
+    expect(
+      open311SchemaErrors(
+        'services',
+        open311Services(open311City).map((category) => serviceEntry(category, 'zh-CN')),
+      ),
+    ).toEqual([]);
   });
 });
 

@@ -17,7 +17,14 @@ const required = { pole_number: 'CX-0012', fault: ['dark'] };
 
 describe('attribute answers', () => {
   it('accepts every datatype and says each answer in words', () => {
-    const result = check({ ...required, fault: ['dark', 'flicker', 'dark'], lamp_type: 'led', count: '3', noticed_at: '2026-05-01T21:30:00+08:00', details: '第一行\n第二行' });
+    const result = check({
+      ...required,
+      fault: ['dark', 'flicker', 'dark'],
+      lamp_type: 'led',
+      count: '3',
+      noticed_at: '2026-05-01T21:30:00+08:00',
+      details: '第一行\n第二行',
+    });
     expect(result.errors).toEqual([]);
     expect(result.answers).toEqual([
       { code: 'pole_number', label: '路灯杆编号', answer: 'CX-0012' },
@@ -67,7 +74,9 @@ describe('HTML detection', () => {
 
 describe('attribute[code] in bodies', () => {
   it('reads the nested form qs makes, a long list qs turned into an object, and flat JSON keys', () => {
-    expect(attributeAnswersOf({ attribute: { pole_number: 'A', fault: ['dark', 'flicker'] } })).toEqual({ answers: { pole_number: 'A', fault: ['dark', 'flicker'] } });
+    expect(attributeAnswersOf({ attribute: { pole_number: 'A', fault: ['dark', 'flicker'] } })).toEqual({
+      answers: { pole_number: 'A', fault: ['dark', 'flicker'] },
+    });
     expect(attributeAnswersOf({ attribute: { fault: { 0: 'dark', 1: 'flicker' } } })).toEqual({ answers: { fault: ['dark', 'flicker'] } });
     expect(attributeAnswersOf({ 'attribute[pole_number]': 'A', 'attribute[fault][]': ['dark'] })).toEqual({ answers: { pole_number: 'A', fault: ['dark'] } });
   });
@@ -80,7 +89,14 @@ describe('attribute[code] in bodies', () => {
 
 describe('POST arguments', () => {
   it('treat an empty argument as absent, as the spec says, and coerce lat/long', () => {
-    const args = postRequestSchema.parse({ service_code: 'road_repair', lat: '39.52', long: '121.43', email: '', description: '  ', phone: '(0411) 8888-1234' });
+    const args = postRequestSchema.parse({
+      service_code: 'road_repair',
+      lat: '39.52',
+      long: '121.43',
+      email: '',
+      description: '  ',
+      phone: '(0411) 8888-1234',
+    });
     expect(args).toMatchObject({ service_code: 'road_repair', lat: 39.52, long: 121.43, phone: '+8641188881234' });
     expect(args.email).toBeUndefined();
     expect(args.description).toBeUndefined();
@@ -101,7 +117,11 @@ describe('POST arguments', () => {
   });
 
   it('list arguments take commas and repeats alike, and status only open/closed', () => {
-    expect(listRequestsSchema.parse({ service_request_id: 'a,b', status: ['open', 'closed'] })).toMatchObject({ service_request_id: ['a', 'b'], status: ['open', 'closed'], service_code: [] });
+    expect(listRequestsSchema.parse({ service_request_id: 'a,b', status: ['open', 'closed'] })).toMatchObject({
+      service_request_id: ['a', 'b'],
+      status: ['open', 'closed'],
+      service_code: [],
+    });
     expect(listRequestsSchema.safeParse({ status: 'pending' }).success).toBe(false);
   });
 });
@@ -132,7 +152,9 @@ describe('routing the place', () => {
     });
     expect(gridOf(demoOrg, postRequestSchema.parse({ lat: 10 }))).toEqual({ errors: ['lat, long: both must be sent'] });
     expect(gridOf(demoOrg, postRequestSchema.parse({}))).toEqual({ errors: ['lat & long or address_string: a location is required'] });
-    expect(gridOf(demoOrg, postRequestSchema.parse({ address_id: '545483' }))).toEqual({ errors: ['address_id: not supported by this endpoint; send lat & long or address_string'] });
+    expect(gridOf(demoOrg, postRequestSchema.parse({ address_id: '545483' }))).toEqual({
+      errors: ['address_id: not supported by this endpoint; send lat & long or address_string'],
+    });
   });
 });
 

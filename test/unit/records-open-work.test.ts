@@ -53,7 +53,20 @@ function mediationSnapshot(id: string, mediatorId: string | undefined, sessionMe
     overdue: false,
     escalations: 0,
     reopens: 0,
-    sessions: sessionMediator ? [{ no: 1, level: 'community', unitId: 'santang', mediatorId: sessionMediator, at: NOW, place: '调解室', scheduledAt: NOW, scheduledBy: { kind: 'system' } }] : [],
+    sessions: sessionMediator
+      ? [
+          {
+            no: 1,
+            level: 'community',
+            unitId: 'santang',
+            mediatorId: sessionMediator,
+            at: NOW,
+            place: '调解室',
+            scheduledAt: NOW,
+            scheduledBy: { kind: 'system' },
+          },
+        ]
+      : [],
   };
 }
 
@@ -108,7 +121,13 @@ describeOnEachStore('open work of a leaver', (theStore, maybe) => {
 
   maybe('open cases they are assigned, in pages by id', async () => {
     const first = await openWorkOf(theStore(), { staffId: 'song_lixin', kind: 'case', limit: 2 });
-    expect(first).toEqual({ items: [{ kind: 'case', id: 'c-a' }, { kind: 'case', id: 'c-b' }], next: 'c-b' });
+    expect(first).toEqual({
+      items: [
+        { kind: 'case', id: 'c-a' },
+        { kind: 'case', id: 'c-b' },
+      ],
+      next: 'c-b',
+    });
     const second = await openWorkOf(theStore(), { staffId: 'song_lixin', kind: 'case', after: first.next, limit: 2 });
     expect(second).toEqual({ items: [{ kind: 'case', id: 'c-e' }], next: undefined });
   });
@@ -122,6 +141,9 @@ describeOnEachStore('open work of a leaver', (theStore, maybe) => {
   });
 
   maybe('active obligations they hold', async () => {
-    expect(await openWorkOf(theStore(), { staffId: 'song_lixin', kind: 'obligation', limit: 10 })).toEqual({ items: [{ kind: 'obligation', id: 'o-a' }], next: undefined });
+    expect(await openWorkOf(theStore(), { staffId: 'song_lixin', kind: 'obligation', limit: 10 })).toEqual({
+      items: [{ kind: 'obligation', id: 'o-a' }],
+      next: undefined,
+    });
   });
 });

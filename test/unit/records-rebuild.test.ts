@@ -37,7 +37,16 @@ function batch(id: string, entries: [number, string, Record<string, unknown>?][]
     kind: 'case',
     workflowId: id,
     events: entries.map(([seq, type, details]) => {
-      const entry: TimelineEntry = { seq, at: `2026-03-02T0${seq}:00:00.000Z`, type, actor: { kind: 'system' }, level: 'grid', unitId: 'g', assigneeId: 'g-worker', ...(details ? { details } : {}) };
+      const entry: TimelineEntry = {
+        seq,
+        at: `2026-03-02T0${seq}:00:00.000Z`,
+        type,
+        actor: { kind: 'system' },
+        level: 'grid',
+        unitId: 'g',
+        assigneeId: 'g-worker',
+        ...(details ? { details } : {}),
+      };
       return { seq, type, at: entry.at, data: { ...entry } };
     }),
     state: { ...state },
@@ -45,11 +54,33 @@ function batch(id: string, entries: [number, string, Record<string, unknown>?][]
 }
 
 describeOnEachStore('rebuild and drift', (theStore, maybe) => {
-
   maybe('rows rebuilt from the events equal the rows the writer kept', async () => {
-    await writeBatch(theStore(), batch('c-one', [[1, 'submitted'], [2, 'assigned']], caseState('c-one')));
-    await writeBatch(theStore(), batch('c-one', [[3, 'resolved', { withinDeadline: false }]], caseState('c-one', { status: 'resolved', resolvedAt: '2026-03-02T03:00:00.000Z' })));
-    await writeBatch(theStore(), batch('c-two', [[1, 'submitted'], [2, 'assigned']], caseState('c-two')));
+    await writeBatch(
+      theStore(),
+      batch(
+        'c-one',
+        [
+          [1, 'submitted'],
+          [2, 'assigned'],
+        ],
+        caseState('c-one'),
+      ),
+    );
+    await writeBatch(
+      theStore(),
+      batch('c-one', [[3, 'resolved', { withinDeadline: false }]], caseState('c-one', { status: 'resolved', resolvedAt: '2026-03-02T03:00:00.000Z' })),
+    );
+    await writeBatch(
+      theStore(),
+      batch(
+        'c-two',
+        [
+          [1, 'submitted'],
+          [2, 'assigned'],
+        ],
+        caseState('c-two'),
+      ),
+    );
     const select = () => theStore().db.selectFrom('case_records').selectAll().orderBy('id').execute();
     const kept = await select();
 
@@ -80,7 +111,11 @@ describeOnEachStore('rebuild and drift', (theStore, maybe) => {
     expect(report.notRunningInTemporal.map((work) => work.id).sort()).toEqual(['c-one', 'c-stale', 'c-two']);
     expect(report.statusDiffers).toEqual([{ id: 'c-moved', kind: 'case', temporal: 'acknowledged', store: 'assigned' }]);
 
-    const agreeing: OpenWork[] = ['c-open', 'c-stale', 'c-moved', 'c-one', 'c-two'].map((id) => ({ id, kind: 'case', status: id === 'c-one' ? 'resolved' : 'assigned' }));
+    const agreeing: OpenWork[] = ['c-open', 'c-stale', 'c-moved', 'c-one', 'c-two'].map((id) => ({
+      id,
+      kind: 'case',
+      status: id === 'c-one' ? 'resolved' : 'assigned',
+    }));
     expect(hasDrift(await driftReport(theStore(), agreeing))).toBe(false);
   });
 });

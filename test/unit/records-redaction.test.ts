@@ -36,24 +36,37 @@ function closedCase(id: string, closedAt: string | undefined): RecordBatch {
     feedbackComment: '张三很满意',
     ...(closedAt ? { closedAt } : {}),
   };
-  const entry = (seq: number, type: string, actor: object, note?: string) => ({ seq, type, at: '2020-01-02T05:00:00.000Z', data: { seq, type, actor, level: 'grid', unitId: 'g', assigneeId: 'g-worker', ...(note ? { note } : {}) } });
+  const entry = (seq: number, type: string, actor: object, note?: string) => ({
+    seq,
+    type,
+    at: '2020-01-02T05:00:00.000Z',
+    data: { seq, type, actor, level: 'grid', unitId: 'g', assigneeId: 'g-worker', ...(note ? { note } : {}) },
+  });
   return {
     kind: 'case',
     workflowId: id,
-    events: [entry(1, 'submitted', { kind: 'integration', id: 'app' }), entry(2, 'resolved', { kind: 'staff', id: 'g-worker' }, '已修好'), entry(3, 'closed', { kind: 'resident' }, '谢谢，张三')],
+    events: [
+      entry(1, 'submitted', { kind: 'integration', id: 'app' }),
+      entry(2, 'resolved', { kind: 'staff', id: 'g-worker' }, '已修好'),
+      entry(3, 'closed', { kind: 'resident' }, '谢谢，张三'),
+    ],
     state: { ...state },
   };
 }
 
 describeOnEachStore('redaction', (theStore, maybe) => {
-
   maybe('closed before the cutoff: personal data gone from row and events, figures and staff notes kept; later ones untouched', async () => {
     const s = theStore();
     const old = closedCase('c-old', '2020-01-03T00:00:00.000Z');
     await writeBatch(s, old);
     await writeBatch(s, closedCase('c-recent', '2026-01-03T00:00:00.000Z'));
     await writeBatch(s, closedCase('c-open', undefined));
-    const columns = () => s.db.selectFrom('case_records').select(['id', 'status', 'category', 'grid_id', 'submitted_at', 'resolved_at', 'closed_at', 'within_deadline', 'rating', 'escalations']).orderBy('id').execute();
+    const columns = () =>
+      s.db
+        .selectFrom('case_records')
+        .select(['id', 'status', 'category', 'grid_id', 'submitted_at', 'resolved_at', 'closed_at', 'within_deadline', 'rating', 'escalations'])
+        .orderBy('id')
+        .execute();
     const figures = await columns();
 
     expect(await redactClosedBefore(s, new Date('2023-01-03T00:00:00.000Z'), new Date('2026-03-01T00:00:00.000Z'))).toMatchObject({ cases: 1, mediations: 0 });

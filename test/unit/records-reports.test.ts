@@ -35,7 +35,10 @@ describe('report periods and figures', () => {
   });
 
   test('CSV quotes what must be quoted and never starts a cell with a formula', () => {
-    const csv = reportCsv({ totals: { received: 2, escalations: { street: 1 } }, byCategory: [{ key: '=HYPERLINK("x")', received: 2, escalations: { street: 1 } }] } as never, ['byCategory']);
+    const csv = reportCsv(
+      { totals: { received: 2, escalations: { street: 1 } }, byCategory: [{ key: '=HYPERLINK("x")', received: 2, escalations: { street: 1 } }] } as never,
+      ['byCategory'],
+    );
     expect(csv.split('\r\n')).toEqual(['group,key,received,escalations_street', 'total,,2,1', `byCategory,"'=HYPERLINK(""x"")",2,1`, '']);
   });
 });
@@ -45,7 +48,19 @@ function mediation(id: string, community: string, stage: string, startedAt: stri
     kind: 'mediation',
     workflowId: id,
     events: events.map((type, index) => ({ seq: index + 1, type, at: startedAt, data: { seq: index + 1, type } })),
-    state: { id, caseId: `c-${id}`, stage, category: 'neighbour_dispute', level: 'community', unitId: community, ladder: [{ unitId: community }], startedAt, escalations: 0, reopens: 0, parties: [{ name: '李四' }] },
+    state: {
+      id,
+      caseId: `c-${id}`,
+      stage,
+      category: 'neighbour_dispute',
+      level: 'community',
+      unitId: community,
+      ladder: [{ unitId: community }],
+      startedAt,
+      escalations: 0,
+      reopens: 0,
+      parties: [{ name: '李四' }],
+    },
   };
 }
 
@@ -59,7 +74,6 @@ function periodClosed(id: string, seq: number, unitId: string, obligeeId: string
 }
 
 describeOnEachStore('reports', (theStore, maybe) => {
-
   maybe('mediation outcomes of the subtree, by child unit and month', async () => {
     const s = theStore();
     await writeBatch(s, mediation('m1', 'c', 'fulfilled', '2026-03-02T02:00:00.000Z', ['opened', 'agreement_in_force', 'fulfilled']));
@@ -69,11 +83,25 @@ describeOnEachStore('reports', (theStore, maybe) => {
     // Outside the period (Shanghai's 1 April) and outside the subtree of c.
     await writeBatch(s, mediation('m5', 'c', 'fulfilled', '2026-03-31T16:30:00.000Z', ['opened']));
     const district = await mediationReport(s, org, 'd', march);
-    expect(district.totals).toEqual({ started: 4, agreement: 2, agreementRatePercent: 50, fulfilled: 1, breached: 1, declined: 1, referred: 1, withdrawn: 0, open: 1, escalated: 0 });
+    expect(district.totals).toEqual({
+      started: 4,
+      agreement: 2,
+      agreementRatePercent: 50,
+      fulfilled: 1,
+      breached: 1,
+      declined: 1,
+      referred: 1,
+      withdrawn: 0,
+      open: 1,
+      escalated: 0,
+    });
     expect(district.byUnit.map((row) => [row.key, row.started])).toEqual([['s', 4]]);
     expect(district.byPeriod.map((row) => [row.key, row.started])).toEqual([['2026-03', 4]]);
     const street = await mediationReport(s, org, 's', march);
-    expect(street.byUnit.map((row) => [row.key, row.started, row.fulfilled, row.declined])).toEqual([['c', 2, 1, 0], ['c2', 2, 0, 1]]);
+    expect(street.byUnit.map((row) => [row.key, row.started, row.fulfilled, row.declined])).toEqual([
+      ['c', 2, 1, 0],
+      ['c2', 2, 0, 1],
+    ]);
     const community = await mediationReport(s, org, 'c2', march);
     expect(community.totals.started).toBe(2);
     expect(JSON.stringify(district)).not.toContain('李四');
@@ -88,9 +116,18 @@ describeOnEachStore('reports', (theStore, maybe) => {
     await writeBatch(s, periodClosed('o-lead-g2', 2, 'g2', 's-lead', '2026-04-05T16:00:00.000Z', true));
     const report = await obligationReport(s, org, 's', march);
     expect(report.totals).toEqual({ periods: 4, met: 2, missed: 2, compliancePercent: 50, escalations: 1 });
-    expect(report.byUnit.map((row) => [row.key, row.met, row.missed])).toEqual([['g', 1, 2], ['g2', 1, 0]]);
-    expect(report.byChildUnit.map((row) => [row.key, row.periods])).toEqual([['c', 3], ['c2', 1]]);
-    expect(report.byPerson.map((row) => [row.key, row.met, row.missed, row.compliancePercent])).toEqual([['s-duty', 0, 1, 0], ['s-lead', 2, 1, 66.7]]);
+    expect(report.byUnit.map((row) => [row.key, row.met, row.missed])).toEqual([
+      ['g', 1, 2],
+      ['g2', 1, 0],
+    ]);
+    expect(report.byChildUnit.map((row) => [row.key, row.periods])).toEqual([
+      ['c', 3],
+      ['c2', 1],
+    ]);
+    expect(report.byPerson.map((row) => [row.key, row.met, row.missed, row.compliancePercent])).toEqual([
+      ['s-duty', 0, 1, 0],
+      ['s-lead', 2, 1, 66.7],
+    ]);
     expect((await obligationReport(s, org, 'c2', march)).totals.periods).toBe(1);
   });
 });

@@ -40,7 +40,16 @@ function caseState(overrides: Partial<CaseState> = {}): Omit<CaseState, 'timelin
 }
 
 function entry(seq: number, type: string, details?: Record<string, unknown>): TimelineEntry {
-  return { seq, at: new Date(Date.UTC(2026, 2, 2, 1, seq)).toISOString(), type, actor: { kind: 'system' }, level: 'grid', unitId: 'santang-1', assigneeId: 'sui-lei', ...(details ? { details } : {}) };
+  return {
+    seq,
+    at: new Date(Date.UTC(2026, 2, 2, 1, seq)).toISOString(),
+    type,
+    actor: { kind: 'system' },
+    level: 'grid',
+    unitId: 'santang-1',
+    assigneeId: 'sui-lei',
+    ...(details ? { details } : {}),
+  };
 }
 
 function batch(entries: TimelineEntry[], state: Omit<CaseState, 'timeline'>): RecordBatch {
@@ -48,7 +57,6 @@ function batch(entries: TimelineEntry[], state: Omit<CaseState, 'timeline'>): Re
 }
 
 describeOnEachStore('records store', (theStore, maybe) => {
-
   maybe('applies every migration once; opening again applies none', async () => {
     const db = theStore().db;
     expect(await migrateToLatest(db as never, theStore().schema)).toEqual([]);
@@ -63,14 +71,20 @@ describeOnEachStore('records store', (theStore, maybe) => {
     expect(await writeBatch(theStore(), first)).toEqual({ inserted: 2, rowUpdated: true });
     expect(await writeBatch(theStore(), first)).toEqual({ inserted: 0, rowUpdated: true });
     const rows = await theStore().db.selectFrom('record_events').select(['seq', 'type']).where('workflow_id', '=', state.id).orderBy('seq').execute();
-    expect(rows).toEqual([{ seq: 1, type: 'submitted' }, { seq: 2, type: 'assigned' }]);
+    expect(rows).toEqual([
+      { seq: 1, type: 'submitted' },
+      { seq: 2, type: 'assigned' },
+    ]);
   });
 
   maybe('the current-state row only moves forward, and remembers whether the last resolution was on time', async () => {
     const id = 'c-forwardaaaaaaaaa';
     const opened = batch([entry(1, 'submitted'), entry(2, 'assigned')], caseState({ id }));
     const resolved = batch([entry(3, 'resolved', { withinDeadline: true })], caseState({ id, status: 'resolved', resolvedAt: '2026-03-02T05:00:00.000Z' }));
-    const closed = batch([entry(4, 'closed', { rating: 5, satisfied: true })], caseState({ id, status: 'closed', resolvedAt: '2026-03-02T05:00:00.000Z', closedAt: '2026-03-02T06:00:00.000Z', rating: 5 }));
+    const closed = batch(
+      [entry(4, 'closed', { rating: 5, satisfied: true })],
+      caseState({ id, status: 'closed', resolvedAt: '2026-03-02T05:00:00.000Z', closedAt: '2026-03-02T06:00:00.000Z', rating: 5 }),
+    );
     await writeBatch(theStore(), opened);
     await writeBatch(theStore(), resolved);
     await writeBatch(theStore(), closed);

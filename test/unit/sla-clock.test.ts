@@ -7,16 +7,7 @@
 import { DateTime } from 'luxon';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../../src/config/load';
 import type { SlaPlan } from '../../src/domain/case-model';
-import {
-  deadlineOf,
-  moveDeadline,
-  nextWarningAt,
-  pauseClock,
-  resumeClock,
-  startLevelClock,
-  stopClock,
-  type LevelClock,
-} from '../../src/domain/sla-clock';
+import { deadlineOf, moveDeadline, nextWarningAt, pauseClock, resumeClock, startLevelClock, stopClock, type LevelClock } from '../../src/domain/sla-clock';
 import { isoDurationMs, planFor } from '../../src/domain/sla-policy';
 
 const MINUTE = 60_000;

@@ -2,7 +2,15 @@
  * The supervisor's board: overdue ordering, the "will breach" window, load per assignee and the
  * per-child-unit counts, computed from case summaries as visibility returns them.
  */
-import { breachingSoon, byChildUnit, countByStatusAndLevel, loadByAssignee, overdueCases, overdueOrEscalated, type CaseSummary } from '../../src/domain/supervision';
+import {
+  breachingSoon,
+  byChildUnit,
+  countByStatusAndLevel,
+  loadByAssignee,
+  overdueCases,
+  overdueOrEscalated,
+  type CaseSummary,
+} from '../../src/domain/supervision';
 
 const NOW = Date.parse('2026-11-27T08:00:00Z');
 const HOUR = 3_600_000;

@@ -5,13 +5,7 @@
  */
 import { DateTime } from 'luxon';
 import type { WorkingCalendar } from '../../src/config/schema';
-import {
-  addClockTime,
-  clockTimeBetween,
-  isWorkingDay,
-  workingSpansOn,
-  type CalendarContext,
-} from '../../src/domain/working-calendar';
+import { addClockTime, clockTimeBetween, isWorkingDay, workingSpansOn, type CalendarContext } from '../../src/domain/working-calendar';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -94,7 +88,13 @@ describe('workingSpansOn', () => {
   it('merges overlapping configured spans so no minute counts twice', () => {
     const overlapping: CalendarContext = {
       zone: SHANGHAI,
-      calendar: { ...CHINA_2026, workingHours: [{ start: '10:00', end: '14:00' }, { start: '08:00', end: '11:00' }] },
+      calendar: {
+        ...CHINA_2026,
+        workingHours: [
+          { start: '10:00', end: '14:00' },
+          { start: '08:00', end: '11:00' },
+        ],
+      },
     };
     expect(workingSpansOn('2026-03-10', overlapping)).toEqual([{ startMs: sh('2026-03-10 08:00'), endMs: sh('2026-03-10 14:00') }]);
   });
@@ -186,9 +186,7 @@ describe('addClockTime on the working clock (Asia/Shanghai, 2026)', () => {
 
   it('rejects a negative duration and an unknown zone', () => {
     expect(() => addClockTime(sh('2026-03-10 09:00'), -1, 'working', ctx)).toThrow(RangeError);
-    expect(() => addClockTime(sh('2026-03-10 09:00'), HOUR, 'working', { calendar: CHINA_2026, zone: 'Mars/Olympus' })).toThrow(
-      /unknown time zone/,
-    );
+    expect(() => addClockTime(sh('2026-03-10 09:00'), HOUR, 'working', { calendar: CHINA_2026, zone: 'Mars/Olympus' })).toThrow(/unknown time zone/);
   });
 
   it('throws a clear error when the calendar has no working time at all', () => {

@@ -136,14 +136,24 @@ describe('the working-day calendar in 2027', () => {
         return current;
       });
       expect(Date.parse(state.dueAt!)).toBeGreaterThanOrEqual(Date.parse('2027-02-13T00:30:00Z'));
-      expect(state.timeline.at(-1)?.details).toEqual({ from: { version: before.version, dueAt: dueBefore }, to: { version: after.version, dueAt: state.dueAt } });
+      expect(state.timeline.at(-1)?.details).toEqual({
+        from: { version: before.version, dueAt: dueBefore },
+        to: { version: after.version, dueAt: state.dueAt },
+      });
 
       // The same calendar again, an older one (shorter horizon) and a malformed one change nothing.
       await handle.signal(calendarUpdateSignal, { calendar: after });
       await handle.signal(calendarUpdateSignal, { calendar: before });
       await handle.signal(calendarUpdateSignal, { calendar: { version: 'x', holidays: 'none' } as never });
       // A query after an update sees every signal delivered before it.
-      await handle.executeUpdate(caseActionUpdate, { args: [{ action: { type: 'note', note: 'still here' }, actor: { kind: 'staff', id: gridRung!.dutyOfficerId, role: 'grid_worker', unitId: gridRung!.unitId } }] });
+      await handle.executeUpdate(caseActionUpdate, {
+        args: [
+          {
+            action: { type: 'note', note: 'still here' },
+            actor: { kind: 'staff', id: gridRung!.dutyOfficerId, role: 'grid_worker', unitId: gridRung!.unitId },
+          },
+        ],
+      });
       state = await handle.query(getCaseQuery);
       expect(state.timeline.filter((entry) => entry.type === 'calendar_updated')).toHaveLength(1);
 
@@ -166,14 +176,20 @@ describe('the working-day calendar in 2027', () => {
       const t0 = await env.currentTimeMs();
       const handles = await Promise.all([0, 1, 2].map(() => start(taskQueue, caseInputFor({ submittedAtMs: t0, sla: planOn(before) }))));
       const closed = handles[2]!;
-      await closed.executeUpdate(caseActionUpdate, { args: [{ action: { type: 'cancel', reason: 'duplicate' }, actor: { kind: 'staff', id: 'admin', role: 'admin', unitId: gridRung!.unitId } }] });
+      await closed.executeUpdate(caseActionUpdate, {
+        args: [{ action: { type: 'cancel', reason: 'duplicate' }, actor: { kind: 'staff', id: 'admin', role: 'admin', unitId: gridRung!.unitId } }],
+      });
       // The records store has all three once their first events are written.
       await eventually(async () => expect(await acts.openWorkPage({ kind: 'case', after: '', limit: 10 })).toHaveLength(2));
 
       const rolloutId = `calendar-rollout-test-${after.version}`;
       started.push(rolloutId);
       // Started, not executed: awaiting a result lets the test server skip time, past the cases' deadlines.
-      const rollout = await env.client.workflow.start(calendarRolloutWorkflow, { args: [{ calendar: after, secondWalkAfterMs: MINUTE }], workflowId: rolloutId, taskQueue });
+      const rollout = await env.client.workflow.start(calendarRolloutWorkflow, {
+        args: [{ calendar: after, secondWalkAfterMs: MINUTE }],
+        workflowId: rolloutId,
+        taskQueue,
+      });
       for (const handle of handles.slice(0, 2)) {
         const state = await eventually(async () => {
           const current = await handle.query(getCaseQuery);

@@ -120,7 +120,13 @@ describe('caseWorkflow', () => {
 
       await env.sleep(2 * MINUTE);
       let state = await handle.query(getCaseQuery);
-      expect(state).toMatchObject({ level: 'community', unitId: communityRung!.unitId, assigneeId: communityRung!.dutyOfficerId, status: 'assigned', escalations: 1 });
+      expect(state).toMatchObject({
+        level: 'community',
+        unitId: communityRung!.unitId,
+        assigneeId: communityRung!.dutyOfficerId,
+        status: 'assigned',
+        escalations: 1,
+      });
       expectNear(state.timeline.find((entry) => entry.type === 'escalated')?.at, t0 + 4 * HOUR);
       expectNear(state.dueAt, t0 + 6 * HOUR);
 
@@ -215,11 +221,18 @@ describe('caseWorkflow', () => {
       while (weekdayOf(saturday) !== 6) saturday += 24 * HOUR;
       const calendar = { workingHours: [{ start: '09:00', end: '17:00' }], weekend: [6, 7], holidays: [tomorrow], workingWeekends: [localDate(saturday)] };
       const budget = 6 * 8 * HOUR; // six working days: long enough to reach past the Saturday
-      const sla: Partial<SlaPlan> = { ...ladderPlan, clock: 'working', budgets: { grid: budget, community: 8 * HOUR, street: 8 * HOUR, district: 8 * HOUR }, calendar };
+      const sla: Partial<SlaPlan> = {
+        ...ladderPlan,
+        clock: 'working',
+        budgets: { grid: budget, community: 8 * HOUR, street: 8 * HOUR, district: 8 * HOUR },
+        calendar,
+      };
       const ctx = { calendar, zone: 'Asia/Shanghai' };
       const expectedDue = addClockTime(t0, budget, 'working', ctx);
       // The holiday pushes the deadline out; the make-up Saturday pulls it back in by a day.
-      expect(expectedDue).toBeGreaterThan(addClockTime(t0, budget, 'working', { ...ctx, calendar: { ...calendar, holidays: [], workingWeekends: [localDate(saturday)] } }));
+      expect(expectedDue).toBeGreaterThan(
+        addClockTime(t0, budget, 'working', { ...ctx, calendar: { ...calendar, holidays: [], workingWeekends: [localDate(saturday)] } }),
+      );
       expect(expectedDue).toBeLessThan(addClockTime(t0, budget, 'working', { ...ctx, calendar: { ...calendar, workingWeekends: [] } }));
       const handle = await start(taskQueue, caseInputFor({ submittedAtMs: t0, sla }));
       expect((await handle.query(getCaseQuery)).dueAt).toBe(new Date(expectedDue).toISOString());
@@ -284,7 +297,10 @@ describe('caseWorkflow', () => {
       const t0 = await env.currentTimeMs();
       const handle = await start(taskQueue, caseInputFor({ submittedAtMs: t0, sla: ladderPlan }));
       const failureOf = async (action: CaseAction, actor: ActionRequest['actor']) => {
-        const error: unknown = await act(handle, action, actor).then(() => undefined, (e: unknown) => e);
+        const error: unknown = await act(handle, action, actor).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
         const cause = (error as WorkflowUpdateFailedError).cause;
         expect(cause).toBeInstanceOf(ApplicationFailure);
@@ -321,7 +337,11 @@ describe('caseWorkflow', () => {
       const t0 = await env.currentTimeMs();
       const handle = await start(taskQueue, caseInputFor({ submittedAtMs: t0, sla: ladderPlan }));
       const secretary = actorFor(communityRung!.dutyOfficerId);
-      const other = demoOrg.children(communityRung!.unitId).map((grid) => grid.dutyOfficer).find((id) => id !== gridRung!.dutyOfficerId) ?? communityRung!.dutyOfficerId;
+      const other =
+        demoOrg
+          .children(communityRung!.unitId)
+          .map((grid) => grid.dutyOfficer)
+          .find((id) => id !== gridRung!.dutyOfficerId) ?? communityRung!.dutyOfficerId;
       let state = await act(handle, { type: 'reassign', assigneeId: other, reason: '原网格员休假' }, secretary);
       expect(state.assigneeId).toBe(other);
       await eventually(() => expect(sent.some((r) => r.template === 'case_reassigned' && r.staffIds?.[0] === other)).toBe(true));

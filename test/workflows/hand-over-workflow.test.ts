@@ -110,7 +110,12 @@ async function harness(staff: Staff[]): Promise<Harness> {
 }
 
 /** Deadlines far beyond anything these tests skip to, so no case escalates away from the leaver on its own. */
-const slowPlan = { clock: 'calendar' as const, budgets: { grid: 2_000 * HOUR, community: 2_000 * HOUR, street: 2_000 * HOUR, district: 2_000 * HOUR }, warnAt: [], confirmWithinMs: 2 * HOUR };
+const slowPlan = {
+  clock: 'calendar' as const,
+  budgets: { grid: 2_000 * HOUR, community: 2_000 * HOUR, street: 2_000 * HOUR, district: 2_000 * HOUR },
+  warnAt: [],
+  confirmWithinMs: 2 * HOUR,
+};
 const noVisibility = { searchAttributes: false };
 
 async function startCase(taskQueue: string, t0: number): Promise<CaseInput> {
@@ -120,8 +125,10 @@ async function startCase(taskQueue: string, t0: number): Promise<CaseInput> {
   return input;
 }
 
-const caseAct = (id: string, action: CaseAction, actor: Actor) => env.client.workflow.getHandle(id).executeUpdate(caseActionUpdate, { args: [{ action, actor }] });
-const mediationAct = (id: string, action: MediationAction, actor: Actor) => env.client.workflow.getHandle(id).executeUpdate(mediationActionUpdate, { args: [{ action, actor }] });
+const caseAct = (id: string, action: CaseAction, actor: Actor) =>
+  env.client.workflow.getHandle(id).executeUpdate(caseActionUpdate, { args: [{ action, actor }] });
+const mediationAct = (id: string, action: MediationAction, actor: Actor) =>
+  env.client.workflow.getHandle(id).executeUpdate(mediationActionUpdate, { args: [{ action, actor }] });
 
 /** `count` open cases on santang-1 that an admin has reassigned to the leaver. */
 async function leaverCases(h: Harness, taskQueue: string, t0: number, count: number): Promise<string[]> {
@@ -137,15 +144,24 @@ async function leaverCases(h: Harness, taskQueue: string, t0: number, count: num
 /** A dispute whose parties consented and whose mediator is the leaver (stage sessions). */
 async function leaverMediation(h: Harness, taskQueue: string, t0: number): Promise<string> {
   const dispute = caseInputFor({ submittedAtMs: t0, category: 'neighbour_dispute' });
-  const input = mediationInputFor(demoConfig, dispute, [
-    { name: '张三', role: 'applicant' },
-    { name: '李四', role: 'respondent' },
-  ], { requestedBy: h.people.actor(SECRETARY), now: new Date(t0) });
+  const input = mediationInputFor(
+    demoConfig,
+    dispute,
+    [
+      { name: '张三', role: 'applicant' },
+      { name: '李四', role: 'respondent' },
+    ],
+    { requestedBy: h.people.actor(SECRETARY), now: new Date(t0) },
+  );
   started.push(input.mediationId);
   await env.client.workflow.start(mediationWorkflow, { args: [input, undefined, noVisibility], workflowId: input.mediationId, taskQueue });
   for (const partyId of ['p1', 'p2']) await mediationAct(input.mediationId, { type: 'consent', partyId, given: true }, h.people.actor(SECRETARY));
   const leaver = h.people.actor(LEAVER) as Extract<Actor, { kind: 'staff' }>;
-  await mediationAct(input.mediationId, { type: 'assign_mediator', mediator: { id: leaver.id, role: leaver.role, unitId: leaver.unitId } }, h.people.actor(SECRETARY));
+  await mediationAct(
+    input.mediationId,
+    { type: 'assign_mediator', mediator: { id: leaver.id, role: leaver.role, unitId: leaver.unitId } },
+    h.people.actor(SECRETARY),
+  );
   return input.mediationId;
 }
 
@@ -193,7 +209,9 @@ describe('handOverWorkflow', () => {
       // The store lags behind a case cancelled a moment ago: the listing still names it.
       async listOpenWork(request: Parameters<HandOverActivities['listOpenWork']>[0]) {
         const page = await h.handOver.listOpenWork(request);
-        return request.kind === 'case' && request.after === undefined ? { ...page, items: [{ kind: 'case' as const, id: cancelledCase }, ...page.items] } : page;
+        return request.kind === 'case' && request.after === undefined
+          ? { ...page, items: [{ kind: 'case' as const, id: cancelledCase }, ...page.items] }
+          : page;
       },
       // One case's workflow cannot be reached for a while: every attempt fails until the outage ends.
       async handOverItem(request: HandOverItemRequest) {
@@ -217,7 +235,11 @@ describe('handOverWorkflow', () => {
       await untilListed(h.store, { case: 5, mediation: 1, obligation: 1 });
       await caseAct(cancelled, { type: 'cancel', reason: '居民撤回' }, h.people.actor(ADMIN));
 
-      const handle = await startHandOver(taskQueue, { leaverId: LEAVER, successorId: NEW_MEDIATOR, requestedBy: h.people.actor(ADMIN), reason: '调离' }, { pageSize: 2, concurrency: 2, itemsPerRun: 3 });
+      const handle = await startHandOver(
+        taskQueue,
+        { leaverId: LEAVER, successorId: NEW_MEDIATOR, requestedBy: h.people.actor(ADMIN), reason: '调离' },
+        { pageSize: 2, concurrency: 2, itemsPerRun: 3 },
+      );
 
       // While the outage lasts the flaky case is failed, with why, and the others go on.
       const during = await waitForProgress(handle, (progress) => itemOf(progress, flaky)?.status === 'failed');
@@ -254,10 +276,16 @@ describe('handOverWorkflow', () => {
 
       await eventually(() => {
         const handOverTemplates = new Set(['case_reassigned', 'mediation_mediator_assigned', 'obligation_handed_over']);
-        const toSuccessor = h.sent.filter((request) => request.staffIds?.includes(NEW_MEDIATOR) && handOverTemplates.has(request.template)).map((request) => request.template).sort();
+        const toSuccessor = h.sent
+          .filter((request) => request.staffIds?.includes(NEW_MEDIATOR) && handOverTemplates.has(request.template))
+          .map((request) => request.template)
+          .sort();
         expect(toSuccessor).toEqual(['case_reassigned', 'case_reassigned', 'case_reassigned', 'mediation_mediator_assigned', 'obligation_handed_over']);
       });
-      expect(h.sent.find((request) => request.template === 'obligation_handed_over')).toMatchObject({ obligation: { obligationId, obligeeId: NEW_MEDIATOR }, extra: { reason: SYSTEM_REASONS.handOver } });
+      expect(h.sent.find((request) => request.template === 'obligation_handed_over')).toMatchObject({
+        obligation: { obligationId, obligeeId: NEW_MEDIATOR },
+        extra: { reason: SYSTEM_REASONS.handOver },
+      });
       // The successor now holds it all in the records store too; the leaver holds nothing open.
       await untilListed(h.store, { case: 0, mediation: 0, obligation: 0 });
     });
@@ -287,7 +315,9 @@ describe('handOverWorkflow', () => {
       expect(itemOf(done, mediationId)).toMatchObject({ status: 'handed', to: NEW_MEDIATOR, attempts: 2 });
       expect(itemOf(done, caseId!)).toMatchObject({ status: 'handed', to: GRID_WORKER });
       const after: MediationState = await env.client.workflow.getHandle(mediationId).query(getMediationQuery);
-      expect(after.timeline.filter((entry) => entry.type === 'mediator_assigned' && entry.note === SYSTEM_REASONS.handOver).map((entry) => entry.details)).toEqual([{ from: LEAVER, to: NEW_MEDIATOR }]);
+      expect(
+        after.timeline.filter((entry) => entry.type === 'mediator_assigned' && entry.note === SYSTEM_REASONS.handOver).map((entry) => entry.details),
+      ).toEqual([{ from: LEAVER, to: NEW_MEDIATOR }]);
       expect(after.timeline.filter((entry) => entry.type === 'note' && entry.note === SYSTEM_REASONS.handOverNoMediator)).toHaveLength(1);
     });
     await h.store.close();
@@ -314,14 +344,24 @@ describe('handOverWorkflow', () => {
     });
     const taskQueue = `hand-over-restart-${Date.now()}`;
     // No sticky cache: every workflow task replays the history, and none waits on the sticky queue of a worker that is gone.
-    const first = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: workerActivities('first'), maxCachedWorkflows: 0 });
+    const first = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: bundle,
+      activities: workerActivities('first'),
+      maxCachedWorkflows: 0,
+    });
     let cases: string[] = [];
     let handle: Awaited<ReturnType<typeof startHandOver>> | undefined;
     await first.runUntil(async () => {
       const t0 = await env.currentTimeMs();
       cases = await leaverCases(h, taskQueue, t0, 6);
       await untilListed(h.store, { case: 6, mediation: 0, obligation: 0 });
-      handle = await startHandOver(taskQueue, { leaverId: LEAVER, successorId: NEW_MEDIATOR, requestedBy: h.people.actor(ADMIN) }, { pageSize: 3, concurrency: 1 });
+      handle = await startHandOver(
+        taskQueue,
+        { leaverId: LEAVER, successorId: NEW_MEDIATOR, requestedBy: h.people.actor(ADMIN) },
+        { pageSize: 3, concurrency: 1 },
+      );
       // Past the directory's retry backoff (5 s, then 10 s) without waiting for it in real time.
       await env.sleep(20_000);
       const midway = await waitForProgress(handle, (progress) => progress.counts.handed >= 2);
@@ -329,7 +369,13 @@ describe('handOverWorkflow', () => {
       stop();
     });
 
-    const second = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: workerActivities('second'), maxCachedWorkflows: 0 });
+    const second = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: bundle,
+      activities: workerActivities('second'),
+      maxCachedWorkflows: 0,
+    });
     await second.runUntil(async () => {
       const done = await handle!.result();
       expect(done.stage).toBe('completed');
@@ -352,7 +398,11 @@ describe('handOverWorkflow', () => {
 });
 
 /** Polls the hand-over's query (real time; the test server skips no time meanwhile) until `ready`. */
-async function waitForProgress(handle: { query: (query: typeof getHandOverQuery) => Promise<HandOverProgress> }, ready: (progress: HandOverProgress) => boolean, timeoutMs = 30_000): Promise<HandOverProgress> {
+async function waitForProgress(
+  handle: { query: (query: typeof getHandOverQuery) => Promise<HandOverProgress> },
+  ready: (progress: HandOverProgress) => boolean,
+  timeoutMs = 30_000,
+): Promise<HandOverProgress> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const progress = await handle.query(getHandOverQuery).catch(() => undefined);

@@ -160,7 +160,12 @@ async function intoSessions(handle: Handle, parties = TWO_PARTIES.length): Promi
 }
 
 /** Schedules a session `inMs` from now, lets it take place, and records `outcome`. */
-async function holdSession(handle: Handle, mediator: string, outcome: Extract<MediationAction, { type: 'record_outcome' }>, inMs = DAY / 2): Promise<MediationState> {
+async function holdSession(
+  handle: Handle,
+  mediator: string,
+  outcome: Extract<MediationAction, { type: 'record_outcome' }>,
+  inMs = DAY / 2,
+): Promise<MediationState> {
   const at = (await env.currentTimeMs()) + inMs;
   await act(handle, { type: 'schedule_session', at: iso(at), place: '三堂村村委会调解室' }, asStaff(mediator));
   await env.sleep(inMs + MINUTE);
@@ -223,8 +228,16 @@ describe('mediationWorkflow', () => {
       state = await act(handle, { type: 'schedule_session', at: iso(first), place: '三堂村村委会调解室' }, asStaff(COMMUNITY_MEDIATOR));
       const scheduledSeq = state.timeline.at(-1)!.seq;
       await eventually(() =>
-        expect(of('mediation_session_scheduled').map((r) => r.messageId).sort()).toEqual(
-          [`${id}.${scheduledSeq}.mediation_session_scheduled`, `${id}.${scheduledSeq}.mediation_session_scheduled.p1`, `${id}.${scheduledSeq}.mediation_session_scheduled.p2`].sort(),
+        expect(
+          of('mediation_session_scheduled')
+            .map((r) => r.messageId)
+            .sort(),
+        ).toEqual(
+          [
+            `${id}.${scheduledSeq}.mediation_session_scheduled`,
+            `${id}.${scheduledSeq}.mediation_session_scheduled.p1`,
+            `${id}.${scheduledSeq}.mediation_session_scheduled.p2`,
+          ].sort(),
         ),
       );
       await env.sleep(2 * DAY - MINUTE);
@@ -234,14 +247,20 @@ describe('mediationWorkflow', () => {
       expectNear(entryOf(state, 'session_reminded')?.at, first - DAY);
       await eventually(() => {
         const reminders = of('mediation_session_reminder');
-        expect(reminders.map((r) => r.resident?.email ?? r.staffIds?.join())).toEqual(expect.arrayContaining(['zhangsan@example.com', 'lisi@example.com', COMMUNITY_MEDIATOR]));
+        expect(reminders.map((r) => r.resident?.email ?? r.staffIds?.join())).toEqual(
+          expect.arrayContaining(['zhangsan@example.com', 'lisi@example.com', COMMUNITY_MEDIATOR]),
+        );
         expect(reminders[0]!.extra).toMatchObject({ sessionNo: 1, sessionAt: iso(first), place: '三堂村村委会调解室', mediationId: id });
       });
 
       // Too early to record the outcome; after the session it is adjourned to a second one.
       expect((await refusal(handle, { type: 'record_outcome', outcome: 'adjourned' }, asStaff(COMMUNITY_MEDIATOR))).type).toBe(MEDIATION_CONFLICT);
       await env.sleep(DAY);
-      state = await act(handle, { type: 'record_outcome', outcome: 'adjourned', note: '双方同意补充证据后再调', documentRef: 'BL-1' }, asStaff(COMMUNITY_MEDIATOR));
+      state = await act(
+        handle,
+        { type: 'record_outcome', outcome: 'adjourned', note: '双方同意补充证据后再调', documentRef: 'BL-1' },
+        asStaff(COMMUNITY_MEDIATOR),
+      );
       expect(state).toMatchObject({ stage: 'sessions', round: { sessionsHeld: 1 } });
       expect(state.sessions[0]).toMatchObject({ no: 1, outcome: 'adjourned', documentRef: 'BL-1' });
 
@@ -283,7 +302,12 @@ describe('mediationWorkflow', () => {
       await env.sleep(deadline - (await env.currentTimeMs()) + MINUTE);
       state = await query(handle);
       expectNear(entryOf(state, 'follow_up_due')?.at, deadline);
-      await eventually(() => expect(of('mediation_follow_up_due')[0]).toMatchObject({ staffIds: [COMMUNITY_MEDIATOR], extra: { performanceDeadline: agreement.performanceDeadline } }));
+      await eventually(() =>
+        expect(of('mediation_follow_up_due')[0]).toMatchObject({
+          staffIds: [COMMUNITY_MEDIATOR],
+          extra: { performanceDeadline: agreement.performanceDeadline },
+        }),
+      );
 
       state = await act(handle, { type: 'follow_up', honoured: true, note: '已赔偿并修复', documentRef: 'HF-1' }, asStaff(COMMUNITY_MEDIATOR));
       expect(state.stage).toBe('fulfilled');
@@ -355,9 +379,11 @@ describe('mediationWorkflow', () => {
       expectNear(reminded.at, t0 + 2 * DAY);
       // Only the party who has not answered and has an address (王五 has none), and the committee.
       await eventually(() =>
-        expect(of('mediation_consent_reminder').map((r) => r.messageId).sort()).toEqual(
-          [`${id}.${reminded.seq}.mediation_consent_reminder`, `${id}.${reminded.seq}.mediation_consent_reminder.p2`].sort(),
-        ),
+        expect(
+          of('mediation_consent_reminder')
+            .map((r) => r.messageId)
+            .sort(),
+        ).toEqual([`${id}.${reminded.seq}.mediation_consent_reminder`, `${id}.${reminded.seq}.mediation_consent_reminder.p2`].sort()),
       );
       expect(of('mediation_consent_reminder').find((r) => r.staffIds)?.staffIds).toEqual([COMMUNITY_MEDIATOR]);
 
@@ -371,15 +397,25 @@ describe('mediationWorkflow', () => {
       // The consent already given carries over to the street committee.
       expect(state.parties.map((party) => party.consent?.given)).toEqual([true, undefined, undefined]);
       await eventually(() => {
-        expect(of('mediation_escalated')[0]).toMatchObject({ staffIds: [STREET_MEDIATOR], supervisorsOf: 'changxingdao', extra: { reason: SYSTEM_REASONS.consentDeadline } });
+        expect(of('mediation_escalated')[0]).toMatchObject({
+          staffIds: [STREET_MEDIATOR],
+          supervisorsOf: 'changxingdao',
+          extra: { reason: SYSTEM_REASONS.consentDeadline },
+        });
         expect(of('mediation_escalated')[0]!.timeline?.map((entry) => entry.type)).toContain('escalated');
-        expect(of('mediation_consent_requested').filter((r) => r.messageId.startsWith(`${id}.${escalated.seq}.`)).map((r) => r.resident?.email)).toEqual(['lisi@example.com']);
+        expect(
+          of('mediation_consent_requested')
+            .filter((r) => r.messageId.startsWith(`${id}.${escalated.seq}.`))
+            .map((r) => r.resident?.email),
+        ).toEqual(['lisi@example.com']);
       });
 
       await act(handle, { type: 'consent', partyId: 'p2', given: true }, asStaff(STREET_LEADER));
       state = await act(handle, { type: 'consent', partyId: 'p3', given: true }, asStaff(STREET_LEADER));
       expect(state).toMatchObject({ stage: 'assignment', level: 'street' });
-      expect((await refusal(handle, { type: 'assign_mediator', mediator: mediatorRef(COMMUNITY_MEDIATOR) }, asStaff(STREET_LEADER))).type).toBe(MEDIATION_CONFLICT);
+      expect((await refusal(handle, { type: 'assign_mediator', mediator: mediatorRef(COMMUNITY_MEDIATOR) }, asStaff(STREET_LEADER))).type).toBe(
+        MEDIATION_CONFLICT,
+      );
       state = await act(handle, { type: 'assign_mediator', mediator: mediatorRef(STREET_MEDIATOR) }, asStaff(STREET_LEADER));
       expect(state).toMatchObject({ stage: 'sessions', mediatorId: STREET_MEDIATOR });
     });
@@ -424,7 +460,7 @@ describe('mediationWorkflow', () => {
       expect(tooLate.message).toBe('refusal.sessionAfterLimit');
 
       await env.sleep(endsBy + 15 * DAY - (await env.currentTimeMs()) - MINUTE);
-      expect((await query(handle))).toMatchObject({ stage: 'sessions', level: 'community' });
+      expect(await query(handle)).toMatchObject({ stage: 'sessions', level: 'community' });
       await env.sleep(2 * MINUTE);
       state = await query(handle);
       expect(state).toMatchObject({ stage: 'assignment', level: 'street' });
@@ -465,7 +501,14 @@ describe('mediationWorkflow', () => {
       );
       expect(state.stage).toBe('referred');
       const record = state.referral!;
-      expect(record).toMatchObject({ outcome: 'referred', to: 'court', body: '大连市金州区人民法院', reason: '三级调解均未达成协议', level: 'district', documentRef: 'GZ-2026-07' });
+      expect(record).toMatchObject({
+        outcome: 'referred',
+        to: 'court',
+        body: '大连市金州区人民法院',
+        reason: '三级调解均未达成协议',
+        level: 'district',
+        documentRef: 'GZ-2026-07',
+      });
       expect(record.steps.map((step) => step.seq)).toEqual(state.timeline.map((entry) => entry.seq));
       expect(record.steps.filter((step) => step.type === 'escalated').map((step) => step.unitId)).toEqual(['changxingdao', 'changxing']);
       expect(record.steps.every((step) => typeof step.at === 'string' && step.actor)).toBe(true);
@@ -485,20 +528,42 @@ describe('mediationWorkflow', () => {
       await env.sleep(deadline - (await env.currentTimeMs()) + MINUTE);
       expectNear(entryOf(await query(handle), 'follow_up_due')?.at, deadline);
 
-      state = await act(handle, { type: 'follow_up', honoured: false, next: 'reopen', note: '李四未按期赔偿', documentRef: 'HF-1' }, asStaff(COMMUNITY_MEDIATOR));
+      state = await act(
+        handle,
+        { type: 'follow_up', honoured: false, next: 'reopen', note: '李四未按期赔偿', documentRef: 'HF-1' },
+        asStaff(COMMUNITY_MEDIATOR),
+      );
       const reopenedAt = await env.currentTimeMs();
-      expect(state).toMatchObject({ stage: 'sessions', level: 'community', mediatorId: COMMUNITY_MEDIATOR, reopens: 1, round: { sessionsHeld: 0, extended: false } });
+      expect(state).toMatchObject({
+        stage: 'sessions',
+        level: 'community',
+        mediatorId: COMMUNITY_MEDIATOR,
+        reopens: 1,
+        round: { sessionsHeld: 0, extended: false },
+      });
       expect(state.agreement).toBeUndefined();
       expectNear(state.round!.endsBy, reopenedAt + 30 * DAY);
       expect(types(state).slice(-2)).toEqual(['breached', 'reopened']);
-      await eventually(() => expect(of('mediation_reopened').map((r) => r.resident?.email ?? r.staffIds?.join()).sort()).toEqual(['lisi@example.com', COMMUNITY_MEDIATOR, 'zhangsan@example.com']));
+      await eventually(() =>
+        expect(
+          of('mediation_reopened')
+            .map((r) => r.resident?.email ?? r.staffIds?.join())
+            .sort(),
+        ).toEqual(['lisi@example.com', COMMUNITY_MEDIATOR, 'zhangsan@example.com']),
+      );
 
       state = await signedAgreement(handle, 'TJ-2', 5 * DAY);
       expect(state.stage).toBe('performance');
       // A breach may show before the deadline: referred at once.
       state = await act(
         handle,
-        { type: 'follow_up', honoured: false, next: 'refer', note: '李四明确拒绝履行', referral: { to: 'court', body: '大连市金州区人民法院', reason: '调解协议未履行', documentRef: 'GZ-1' } },
+        {
+          type: 'follow_up',
+          honoured: false,
+          next: 'refer',
+          note: '李四明确拒绝履行',
+          referral: { to: 'court', body: '大连市金州区人民法院', reason: '调解协议未履行', documentRef: 'GZ-1' },
+        },
         asStaff(COMMUNITY_MEDIATOR),
       );
       expect(state.stage).toBe('referred');
@@ -548,7 +613,9 @@ describe('mediationWorkflow', () => {
     const { activities } = recordingActivities();
     await withWorker(activities, async (taskQueue) => {
       const handle = await start(taskQueue, mediationInput(await env.currentTimeMs()));
-      expect((await refusal(handle, { type: 'consent', partyId: 'p1', given: true }, { kind: 'integration', id: 'wechat-miniapp' })).type).toBe(MEDIATION_FORBIDDEN);
+      expect((await refusal(handle, { type: 'consent', partyId: 'p1', given: true }, { kind: 'integration', id: 'wechat-miniapp' })).type).toBe(
+        MEDIATION_FORBIDDEN,
+      );
       expect((await refusal(handle, { type: 'consent', partyId: 'p1', given: true }, asStaff('sui-lei'))).type).toBe(MEDIATION_FORBIDDEN);
       expect((await refusal(handle, { type: 'consent', partyId: 'p7', given: true }, asStaff(SECRETARY))).type).toBe(MEDIATION_CONFLICT);
       expect((await refusal(handle, { type: 'assign_mediator', mediator: mediatorRef(COMMUNITY_MEDIATOR) }, asStaff(SECRETARY))).type).toBe(MEDIATION_CONFLICT);
@@ -608,7 +675,8 @@ describe('mediationWorkflow', () => {
         const parent = await env.client.workflow.start(disputeCaseStandIn, { args: [input], workflowId: input.caseId, taskQueue });
         const handle = env.client.workflow.getHandle<typeof mediationWorkflow>(input.mediationId);
         // The case starts its mediation in its first workflow task.
-        for (let tries = 0; (await handle.describe().catch(() => undefined)) === undefined && tries < 100; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+        for (let tries = 0; (await handle.describe().catch(() => undefined)) === undefined && tries < 100; tries++)
+          await new Promise((resolve) => setTimeout(resolve, 50));
         await intoSessions(handle);
         await act(handle, { type: 'withdraw', partyId: 'p2', reason: '已和解' }, asStaff(SECRETARY));
         const reports = await parent.result();

@@ -13,7 +13,14 @@ import type { NotificationRequest } from '../../src/domain/notification';
 import { obligationInputFor } from '../../src/domain/obligation-model';
 import { periodContaining } from '../../src/domain/obligation-periods';
 import { obligationWorkflow } from '../../src/workflows/obligation';
-import { OBLIGATION_CONFLICT, OBLIGATION_FORBIDDEN, changeObligeeUpdate, endObligationUpdate, getObligationQuery, logContactUpdate } from '../../src/workflows/obligation-definitions';
+import {
+  OBLIGATION_CONFLICT,
+  OBLIGATION_FORBIDDEN,
+  changeObligeeUpdate,
+  endObligationUpdate,
+  getObligationQuery,
+  logContactUpdate,
+} from '../../src/workflows/obligation-definitions';
 import { demoConfig, demoOrg } from '../helpers/fixtures';
 import { memoryRecordActivities } from '../helpers/records';
 import { eventually } from '../helpers/eventually';
@@ -100,14 +107,18 @@ describe('obligationWorkflow', () => {
           // Staff change half-way: a supervisor hands the obligation on; the record stays.
           const successor = newLeader?.id ?? 'liu-guoqing';
           const admin = asStaff('liu-guoqing');
-          const changed = await handle.executeUpdate(changeObligeeUpdate, { args: [{ obligeeId: successor, obligeeUnitId: demoOrg.staff(successor)!.unit, actor: admin }] });
+          const changed = await handle.executeUpdate(changeObligeeUpdate, {
+            args: [{ obligeeId: successor, obligeeUnitId: demoOrg.staff(successor)!.unit, actor: admin }],
+          });
           expect(changed.obligeeId).toBe(successor);
           expect(changed.history.length).toBe(26);
           obligee = successor;
         }
         if (!missed.has(week)) {
           const now = await env.currentTimeMs();
-          await handle.executeUpdate(logContactUpdate, { args: [{ at: new Date(now - HOUR).toISOString(), channel: 'visit', note: `第${week}周走访`, actor: asStaff(obligee) }] });
+          await handle.executeUpdate(logContactUpdate, {
+            args: [{ at: new Date(now - HOUR).toISOString(), channel: 'visit', note: `第${week}周走访`, actor: asStaff(obligee) }],
+          });
         }
         historyLengths.push((await handle.describe()).historyLength);
         await env.sleep(WEEK);
@@ -151,7 +162,10 @@ describe('obligationWorkflow', () => {
       const t0 = await env.currentTimeMs();
       const { handle } = await startObligation(taskQueue, t0);
       const failure = async (promise: Promise<unknown>) => {
-        const error: unknown = await promise.then(() => undefined, (e: unknown) => e);
+        const error: unknown = await promise.then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
         return (error as WorkflowUpdateFailedError).cause as ApplicationFailure;
       };

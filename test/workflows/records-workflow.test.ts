@@ -121,7 +121,11 @@ describe('recording into the records store', () => {
       const t0 = await env.currentTimeMs();
       const input = caseInputFor({ submittedAtMs: t0, sla: { ...ladderPlan, budgets: { grid: 30 * DAY, community: DAY, street: DAY, district: DAY } } });
       started.push(input.caseId);
-      const handle = await env.client.workflow.start(caseWorkflow, { args: [input, undefined, { ...noVisibility, historyLimit: 40 }], workflowId: input.caseId, taskQueue });
+      const handle = await env.client.workflow.start(caseWorkflow, {
+        args: [input, undefined, { ...noVisibility, historyLimit: 40 }],
+        workflowId: input.caseId,
+        taskQueue,
+      });
       const firstRun = (await handle.describe()).runId;
       outage.down = true;
       for (let i = 1; i <= 12; i++) {
@@ -133,7 +137,9 @@ describe('recording into the records store', () => {
       expect(await eventsOf(await store(), input.caseId)).toEqual([]);
       outage.down = false;
       await env.sleep(10 * MINUTE);
-      await eventually(async () => expect((await eventsOf(await store(), input.caseId)).map((e) => e.seq)).toEqual(Array.from({ length: 14 }, (_, i) => i + 1)));
+      await eventually(async () =>
+        expect((await eventsOf(await store(), input.caseId)).map((e) => e.seq)).toEqual(Array.from({ length: 14 }, (_, i) => i + 1)),
+      );
       const state = await handle.query(getCaseQuery);
       expect(state.timeline).toHaveLength(14);
     });
@@ -148,7 +154,11 @@ describe('recording into the records store', () => {
       const input = obligationInputFor(demoConfig, demoOrg, { obligeeId: leader.id, unitId: grid.id, period: 'P7D', times: 1 }, new Date(t0));
       input.obligationId = `${input.obligationId}-records`;
       started.push(input.obligationId);
-      const handle = await env.client.workflow.start(obligationWorkflow, { args: [input, undefined, { searchAttributes: false }], workflowId: input.obligationId, taskQueue });
+      const handle = await env.client.workflow.start(obligationWorkflow, {
+        args: [input, undefined, { searchAttributes: false }],
+        workflowId: input.obligationId,
+        taskQueue,
+      });
       const actor = { kind: 'staff' as const, id: leader.id, role: leader.role, unitId: leader.unit };
       await handle.executeUpdate(logContactUpdate, { args: [{ at: new Date(t0).toISOString(), channel: 'visit', actor }] });
       const firstWeek = periodContaining(t0, 'P7D', 'Asia/Shanghai');

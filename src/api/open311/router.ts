@@ -102,7 +102,12 @@ export function open311Routes(deps: Open311Deps): Router {
 
   router.get('/services.:format', (req, res) => {
     const locale = localeOf(req);
-    sendDocument(res, formatOf(req), 'services', [...services.values()].map((category) => serviceEntry(category, locale)));
+    sendDocument(
+      res,
+      formatOf(req),
+      'services',
+      [...services.values()].map((category) => serviceEntry(category, locale)),
+    );
   });
 
   router.get('/services/:code.:format', (req, res) => {
@@ -133,11 +138,20 @@ export function open311Routes(deps: Open311Deps): Router {
 
     const idempotencyKey = req.get('idempotency-key');
     const keyCheck = idempotencyKey === undefined ? undefined : idempotencyKeySchema.safeParse(idempotencyKey);
-    if (keyCheck && !keyCheck.success) throw open311Error(400, `Idempotency-Key: ${keyCheck.error.issues[0] ? issueText(keyCheck.error.issues[0], 'en') : 'invalid'}`);
+    if (keyCheck && !keyCheck.success)
+      throw open311Error(400, `Idempotency-Key: ${keyCheck.error.issues[0] ? issueText(keyCheck.error.issues[0], 'en') : 'invalid'}`);
     // The choices of a multivaluelist are a set: a retry may list them in another order.
     const choices = Object.fromEntries(Object.entries(sent.answers).map(([code, value]) => [code, Array.isArray(value) ? [...value].sort() : value]));
     const principal: Principal = { kind: 'integration', integration };
-    return { principal, args, category, answers: attributes.answers, gridId: place.gridId, idempotencyKey, fingerprint: submissionFingerprint({ ...args, attribute: choices }) };
+    return {
+      principal,
+      args,
+      category,
+      answers: attributes.answers,
+      gridId: place.gridId,
+      idempotencyKey,
+      fingerprint: submissionFingerprint({ ...args, attribute: choices }),
+    };
   }
 
   // Limited after the body parsers, so a key sent in the form counts against its own budget.
@@ -163,11 +177,23 @@ export function open311Routes(deps: Open311Deps): Router {
     const description = caseDescriptionOf(translator(staffLocale), localName(category.name, staffLocale), args.description, answers, args.media_url);
     const input = buildCaseInput({ config, org }, submitBodyOf(args, category.id, gridId, description, lang), actorOf(principal), caseId, at, lang);
     // The public record keeps what the client sent; the answers live in the case description.
-    const facts: CaseFacts = { submittedAt: input.submittedAt, description: args.description ?? '', address: input.address, location: input.location, mediaUrl: args.media_url };
+    const facts: CaseFacts = {
+      submittedAt: input.submittedAt,
+      description: args.description ?? '',
+      address: input.address,
+      location: input.location,
+      mediaUrl: args.media_url,
+    };
     const outcome = await startOrReplayCase({ client, taskQueue: deps.taskQueue, input, requestHash: fingerprint, facts, logger: deps.logger });
     if (outcome.kind === 'conflict') throw open311Error(400, 'Idempotency-Key: already used for a different request');
     if (outcome.kind === 'replayed') return replay(caseId, outcome.description);
-    return sendReceipt(req, res, format, { id: caseId, replayed: false, unitId: input.ladder[0]?.unitId ?? '', dueAt: outcome.dueAt, accountId: args.account_id });
+    return sendReceipt(req, res, format, {
+      id: caseId,
+      replayed: false,
+      unitId: input.ladder[0]?.unitId ?? '',
+      dueAt: outcome.dueAt,
+      accountId: args.account_id,
+    });
   });
 
   /** The execution an identical submission started in the previous bucket, if recent enough to be a retry of it. */
@@ -212,9 +238,17 @@ export function open311Routes(deps: Open311Deps): Router {
     const ctx = presentContext(req);
     // The spec: a list of ids overrides every other argument.
     if (args.service_request_id.length > 0) {
-      const snapshots = await readSnapshots(client, args.service_request_id.filter((id) => CASE_ID.test(id)));
+      const snapshots = await readSnapshots(
+        client,
+        args.service_request_id.filter((id) => CASE_ID.test(id)),
+      );
       const published = snapshots.filter((snapshot) => services.has(snapshot.category));
-      sendDocument(res, formatOf(req), 'service_requests', published.map((snapshot) => serviceRequestEntry(ctx, snapshot)));
+      sendDocument(
+        res,
+        formatOf(req),
+        'service_requests',
+        published.map((snapshot) => serviceRequestEntry(ctx, snapshot)),
+      );
       return;
     }
     const unknown = args.service_code.filter((code) => !services.has(code));
@@ -223,7 +257,12 @@ export function open311Routes(deps: Open311Deps): Router {
     if ('errors' in window) throw open311Error(400, ...window.errors);
     const serviceCodes = args.service_code.length > 0 ? args.service_code : [...services.keys()];
     const snapshots = await listRequests(client, { rootUnitId: org.root.id, window, serviceCodes, statuses: args.status });
-    sendDocument(res, formatOf(req), 'service_requests', snapshots.map((snapshot) => serviceRequestEntry(ctx, snapshot)));
+    sendDocument(
+      res,
+      formatOf(req),
+      'service_requests',
+      snapshots.map((snapshot) => serviceRequestEntry(ctx, snapshot)),
+    );
   });
 
   router.get('/requests/:id.:format', async (req, res) => {

@@ -60,14 +60,10 @@ export function serviceDefinition(category: Category, locale: Locale, t: TFuncti
       code: attribute.code,
       datatype: attribute.datatype,
       required: attribute.required,
-      datatype_description: attribute.datatypeDescription
-        ? localName(attribute.datatypeDescription, locale)
-        : t(`open311.datatype.${attribute.datatype}`),
+      datatype_description: attribute.datatypeDescription ? localName(attribute.datatypeDescription, locale) : t(`open311.datatype.${attribute.datatype}`),
       order: index + 1,
       description: localName(attribute.description, locale),
-      values: attribute.datatype.endsWith('valuelist')
-        ? attribute.values.map((value) => ({ key: value.key, name: localName(value.name, locale) }))
-        : undefined,
+      values: attribute.datatype.endsWith('valuelist') ? attribute.values.map((value) => ({ key: value.key, name: localName(value.name, locale) })) : undefined,
     })),
   };
 }

@@ -64,7 +64,10 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
 
   function present(principal: Principal, state: CaseState) {
     if (principal.kind === 'anonymous') return residentCaseView(state);
-    return staffCaseView(state, { revealContact: revealsCaseContact(principal, state), calendar: { calendar: deps.config.calendar, zone: deps.config.city.timeZone } });
+    return staffCaseView(state, {
+      revealContact: revealsCaseContact(principal, state),
+      calendar: { calendar: deps.config.calendar, zone: deps.config.city.timeZone },
+    });
   }
 
   /** Reads the case (enforcing scope), builds the action from it, and sends it. */
@@ -97,12 +100,28 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
       res.set('Idempotent-Replayed', 'true').json(submittedView(state.id, state));
       return;
     }
-    res.json(submittedView(caseId, { status: 'assigned', level: input.ladder[0]!.level, unitId: input.ladder[0]!.unitId, assigneeId: input.assigneeId, dueAt: start.dueAt }));
+    res.json(
+      submittedView(caseId, {
+        status: 'assigned',
+        level: input.ladder[0]!.level,
+        unitId: input.ladder[0]!.unitId,
+        assigneeId: input.assigneeId,
+        dueAt: start.dueAt,
+      }),
+    );
   });
 
   /** The answer to a submission (first or retried): where the case stands and the resident's token. */
   function submittedView(id: string, state: Pick<CaseState, 'status' | 'level' | 'unitId' | 'assigneeId' | 'dueAt'>) {
-    return { id, status: state.status, level: state.level, unitId: state.unitId, assigneeId: state.assigneeId, dueAt: state.dueAt, caseToken: caseTokenFor(deps.authSecret, id) };
+    return {
+      id,
+      status: state.status,
+      level: state.level,
+      unitId: state.unitId,
+      assigneeId: state.assigneeId,
+      dueAt: state.dueAt,
+      caseToken: caseTokenFor(deps.authSecret, id),
+    };
   }
 
   router.get('/cases', async (req, res) => {
@@ -140,7 +159,12 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
       await act(req, id, (state, principal) => {
         if (action.type !== 'start_mediation') return action;
         const attempt = state.timeline.filter((entry) => entry.type === 'mediation_started').length + 1;
-        const mediation = mediationInputFor(config, { ...state, caseId: state.id }, action.parties, { requestedBy: actorOf(principal), now: deps.now(), attempt, org });
+        const mediation = mediationInputFor(config, { ...state, caseId: state.id }, action.parties, {
+          requestedBy: actorOf(principal),
+          now: deps.now(),
+          attempt,
+          org,
+        });
         return { type: 'start_mediation', mediation, note: action.note };
       }),
     );

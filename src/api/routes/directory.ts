@@ -71,7 +71,8 @@ export function directoryRoutes(deps: DirectoryRouteDeps): Router {
   /** Posts held per unit and duty units per person, counted once per answer. */
   function indexes() {
     const postsByUnit = new Map<string, number>();
-    for (const person of org.allStaff()) for (const unit of new Set(postsOf(person).map((post) => post.unit))) postsByUnit.set(unit, (postsByUnit.get(unit) ?? 0) + 1);
+    for (const person of org.allStaff())
+      for (const unit of new Set(postsOf(person).map((post) => post.unit))) postsByUnit.set(unit, (postsByUnit.get(unit) ?? 0) + 1);
     const dutiesOf = new Map<string, string[]>();
     for (const unit of org.allUnits()) dutiesOf.set(unit.dutyOfficer, [...(dutiesOf.get(unit.dutyOfficer) ?? []), unit.id]);
     return { postsByUnit, dutiesOf };
@@ -161,7 +162,12 @@ export function directoryRoutes(deps: DirectoryRouteDeps): Router {
     requireUnitInScope(roots, unit.id);
     const index = indexes();
     const staff = org.allStaff().filter((person) => postsOf(person).some((post) => post.unit === unit.id));
-    sendEntry(res, 200, { version: org.version, unit: unitView(unit, index), staff: staff.map((person) => staffView(person, index)) }, org.revisionOf('unit', unit.id));
+    sendEntry(
+      res,
+      200,
+      { version: org.version, unit: unitView(unit, index), staff: staff.map((person) => staffView(person, index)) },
+      org.revisionOf('unit', unit.id),
+    );
   });
 
   router.post('/admin/units', async (req, res) => {
@@ -214,7 +220,8 @@ export function directoryRoutes(deps: DirectoryRouteDeps): Router {
   router.get('/admin/staff/:id', (req, res) => {
     const { roots } = requireAdmin(req);
     const person = staffOr404(parseOr400(directoryIdParam, req.params.id, 'params.id'));
-    if (!postsOf(person).some((post) => unitInScope(roots, post.unit))) throw problem(403, 'forbidden', message('detail.directory.staffOutOfScope', { staff: person.id }));
+    if (!postsOf(person).some((post) => unitInScope(roots, post.unit)))
+      throw problem(403, 'forbidden', message('detail.directory.staffOutOfScope', { staff: person.id }));
     sendEntry(res, 200, { version: org.version, staff: staffView(person) }, org.revisionOf('staff', person.id));
   });
 
@@ -234,7 +241,8 @@ export function directoryRoutes(deps: DirectoryRouteDeps): Router {
     const ifMatch = ifMatchOf(req);
     const body = parseOr400(staffEditSchema, req.body, 'body');
     requireStaffInScope(roots, current);
-    for (const unitId of [...(body.unit === undefined ? [] : [body.unit]), ...(body.posts ?? []).map((post) => post.unit), ...(body.dutyOfficerOf ?? [])]) requireUnitInScope(roots, unitId);
+    for (const unitId of [...(body.unit === undefined ? [] : [body.unit]), ...(body.posts ?? []).map((post) => post.unit), ...(body.dutyOfficerOf ?? [])])
+      requireUnitInScope(roots, unitId);
     const version = await change(admin, editStaff(current.id, body), ifMatch);
     const person = staffOr404(current.id);
     sendEntry(res, 200, { version, staff: staffView(person) }, org.revisionOf('staff', person.id));
@@ -250,7 +258,11 @@ export function directoryRoutes(deps: DirectoryRouteDeps): Router {
       return !person || postsOf(person).some((post) => unitInScope(roots, post.unit));
     };
     if (query.kind !== undefined && query.id !== undefined && !inScope(query.kind, query.id)) {
-      throw problem(403, 'forbidden', message(query.kind === 'unit' ? 'detail.directory.unitOutOfScope' : 'detail.directory.staffOutOfScope', { unit: query.id, staff: query.id }));
+      throw problem(
+        403,
+        'forbidden',
+        message(query.kind === 'unit' ? 'detail.directory.unitOutOfScope' : 'detail.directory.staffOutOfScope', { unit: query.id, staff: query.id }),
+      );
     }
     // Rows outside the admin's scope are left out: read a few pages' worth and keep theirs; the
     // cursor is the last row looked at, so the next page goes on from there.
@@ -264,7 +276,12 @@ export function directoryRoutes(deps: DirectoryRouteDeps): Router {
       if (inScope(row.target.kind, row.target.id)) entries.push(row);
     }
     const more = cursor !== undefined && (entries.length === query.limit || rows.length === fetched);
-    const next = new URLSearchParams({ ...(query.kind ? { kind: query.kind } : {}), ...(query.id ? { id: query.id } : {}), limit: String(query.limit), cursor: `${cursor?.version}-${cursor?.seq}` });
+    const next = new URLSearchParams({
+      ...(query.kind ? { kind: query.kind } : {}),
+      ...(query.id ? { id: query.id } : {}),
+      limit: String(query.limit),
+      cursor: `${cursor?.version}-${cursor?.seq}`,
+    });
     res.json({ version: org.version, entries, ...(more ? { next: `/api/v1/admin/audit?${next.toString()}` } : {}) });
   });
 

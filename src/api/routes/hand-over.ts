@@ -77,7 +77,13 @@ export function handOverRoutes(deps: HandOverRoutesDeps): Router {
       const change = { staffId, successorId: body.successorId, returnToUnitId: body.returnToUnitId, actorId: admin.id, reason: body.reason };
       const problems = await deps.directory.checkDeactivation(change);
       if (problems.length > 0) throw refusalProblem(problems.map(inRequest), '');
-      const input: HandOverInput = { leaverId: staffId, successorId: body.successorId, returnToUnitId: body.returnToUnitId, requestedBy: actorOf({ kind: 'staff', staff: admin }), reason: body.reason };
+      const input: HandOverInput = {
+        leaverId: staffId,
+        successorId: body.successorId,
+        returnToUnitId: body.returnToUnitId,
+        requestedBy: actorOf({ kind: 'staff', staff: admin }),
+        reason: body.reason,
+      };
       try {
         // USE_EXISTING: a request racing this one gets the same run, never a second hand-over.
         await client.workflow.start<typeof handOverWorkflow>(HAND_OVER_WORKFLOW_TYPE, {
@@ -106,7 +112,8 @@ export function handOverRoutes(deps: HandOverRoutesDeps): Router {
       throw error;
     }
     const leaver = org.person(progress.leaverId);
-    if (leaver && !holdsPostInScope(admin, org, leaver)) throw problem(403, 'forbidden', message('detail.directory.staffOutOfScope', { staff: progress.leaverId }));
+    if (leaver && !holdsPostInScope(admin, org, leaver))
+      throw problem(403, 'forbidden', message('detail.directory.staffOutOfScope', { staff: progress.leaverId }));
     res.json(progress);
   });
 

@@ -41,7 +41,10 @@ export function meRoutes(deps: { config: GridflowConfig; org: OrgTree }): Router
         level: unit.level,
         parent: scopes.includes(unit.id) ? undefined : unit.parent,
       })),
-      staffDirectory: org.allStaff().filter((person) => postsOf(person).some((post) => inScope.has(post.unit))).map((person) => ({ id: person.id, name: person.name, role: person.role, unit: person.unit })),
+      staffDirectory: org
+        .allStaff()
+        .filter((person) => postsOf(person).some((post) => inScope.has(post.unit)))
+        .map((person) => ({ id: person.id, name: person.name, role: person.role, unit: person.unit })),
       categories: config.categories.map((category) => ({ id: category.id, name: localName(category.name, locale) })),
     });
   });

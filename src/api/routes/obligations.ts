@@ -91,7 +91,11 @@ export function obligationRoutes(deps: ObligationRoutesDeps): Router {
       });
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) {
-        throw problem(409, 'conflict', message('detail.obligationExists', { obligee: obligee.id, unit: body.unitId, period: body.period, id: input.obligationId }));
+        throw problem(
+          409,
+          'conflict',
+          message('detail.obligationExists', { obligee: obligee.id, unit: body.unitId, period: body.period, id: input.obligationId }),
+        );
       }
       throw error;
     }
@@ -144,7 +148,9 @@ export function obligationRoutes(deps: ObligationRoutesDeps): Router {
     if (!successor) throw fieldProblem('body.obligeeId', 'field.unknownStaff');
     if (!holdsPostInScope(staff, org, successor)) throw problem(403, 'forbidden', message('detail.newObligeeOutOfScope'));
     const state = await update(id, () =>
-      handle(id).executeUpdate(changeObligeeUpdate, { args: [{ obligeeId: successor.id, obligeeUnitId: successor.unit, reason: body.reason, actor: actorOf({ kind: 'staff', staff }) }] }),
+      handle(id).executeUpdate(changeObligeeUpdate, {
+        args: [{ obligeeId: successor.id, obligeeUnitId: successor.unit, reason: body.reason, actor: actorOf({ kind: 'staff', staff }) }],
+      }),
     );
     res.json(state);
   });

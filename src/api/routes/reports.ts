@@ -24,7 +24,12 @@ export interface ReportRoutesDeps {
   now: () => Date;
 }
 
-type Build = (store: RecordsStore, org: OrgTree, unitId: string, period: ReportPeriod) => Promise<TabularReport & { kind: string; unitId: string; period: ReportPeriod }>;
+type Build = (
+  store: RecordsStore,
+  org: OrgTree,
+  unitId: string,
+  period: ReportPeriod,
+) => Promise<TabularReport & { kind: string; unitId: string; period: ReportPeriod }>;
 
 /** Each report and the breakdowns its CSV lists, in order. */
 const REPORTS: Record<string, { build: Build; breakdowns: string[] }> = {
@@ -45,10 +50,7 @@ export function reportRoutes(deps: ReportRoutesDeps): Router {
       const report = await build(deps.records, deps.org, unit, period);
       res.vary('Accept');
       if (req.accepts(['application/json', 'text/csv']) === 'text/csv') {
-        res
-          .type('text/csv; charset=utf-8')
-          .attachment(`gridflow-${name}-${unit}-${period.from}-${period.to}.csv`)
-          .send(reportCsv(report, breakdowns));
+        res.type('text/csv; charset=utf-8').attachment(`gridflow-${name}-${unit}-${period.from}-${period.to}.csv`).send(reportCsv(report, breakdowns));
         return;
       }
       res.json(report);

@@ -65,7 +65,11 @@ export function supervisionRoutes(deps: SupervisionDeps): Router {
       byStatusAndLevel: countByStatusAndLevel(open),
       willBreach: { withinHours: query.withinHours, items: breachingSoon(open, nowMs, query.withinHours * 3_600_000) },
       loadByAssignee: loadByAssignee(open, nowMs),
-      children: byChildUnit(open, org.children(unit).map((child) => child.id), nowMs),
+      children: byChildUnit(
+        open,
+        org.children(unit).map((child) => child.id),
+        nowMs,
+      ),
     });
   });
 

@@ -112,7 +112,6 @@ export const caseListQuerySchema = z.strictObject({
   pageSize: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-
 export const timelineEntrySchema = z
   .object({
     seq: z.number().int(),

@@ -71,7 +71,6 @@ const PROBLEM_STATUSES: [number, string][] = [
   [503, 'Temporal unreachable; retry after Retry-After seconds'],
 ];
 
-export const problemResponses: Record<number, { description: string; content: Record<string, { schema: typeof problemSchema }> }> =
-  Object.fromEntries(
-    PROBLEM_STATUSES.map(([status, description]) => [status, { description, content: { 'application/problem+json': { schema: problemSchema } } }]),
-  );
+export const problemResponses: Record<number, { description: string; content: Record<string, { schema: typeof problemSchema }> }> = Object.fromEntries(
+  PROBLEM_STATUSES.map(([status, description]) => [status, { description, content: { 'application/problem+json': { schema: problemSchema } } }]),
+);

@@ -43,7 +43,10 @@ const handOverItemSchema = z.object({
   id: z.string(),
   status: z.enum(['pending', 'handed', 'skipped', 'waiting', 'failed']),
   to: z.string().optional().meta({ description: 'Who holds the item after the hand-over' }),
-  reason: z.string().optional().meta({ description: `Skipped: ${HAND_OVER_SKIP_REASONS.join(', ')}; waiting: ${HAND_OVER_WAIT_REASONS.join(', ')}; failed: the last error` }),
+  reason: z
+    .string()
+    .optional()
+    .meta({ description: `Skipped: ${HAND_OVER_SKIP_REASONS.join(', ')}; waiting: ${HAND_OVER_WAIT_REASONS.join(', ')}; failed: the last error` }),
   detail: z.string().optional().meta({ description: 'For refused: the refusal key of the item’s workflow' }),
   attempts: z.number().int(),
   at: z.string().optional(),

@@ -19,7 +19,9 @@ export const mediationIdParam = z
 const partyId = z.string().regex(/^p[1-9][0-9]{0,2}$/, 'field.partyId');
 const note = freeText(MAX_NOTE_LENGTH);
 const requiredNote = note.min(1, 'field.notEmpty');
-const documentRef = freeText(100).min(1, 'field.notEmpty').meta({ description: 'Number of the document (调解笔录, 协议书, 告知书 ...)', example: '三堂调字〔2026〕第12号' });
+const documentRef = freeText(100)
+  .min(1, 'field.notEmpty')
+  .meta({ description: 'Number of the document (调解笔录, 协议书, 告知书 ...)', example: '三堂调字〔2026〕第12号' });
 
 const referralFields = {
   to: z.enum(REFERRAL_TARGETS),
@@ -38,7 +40,11 @@ export const mediationActionSchema = z
       note: note.optional(),
       referralNote: note.optional().meta({ description: 'On a refusal: what the parties were told about other remedies' }),
     }),
-    z.strictObject({ type: z.literal('assign_mediator'), mediatorId: unitIdParam.meta({ description: 'Staff id of a mediator of the committee holding the dispute' }), note: note.optional() }),
+    z.strictObject({
+      type: z.literal('assign_mediator'),
+      mediatorId: unitIdParam.meta({ description: 'Staff id of a mediator of the committee holding the dispute' }),
+      note: note.optional(),
+    }),
     z.strictObject({ type: z.literal('schedule_session'), at: isoInstant, place: freeText(200).min(1, 'field.notEmpty'), note: note.optional() }),
     z
       .strictObject({
@@ -77,7 +83,6 @@ export const mediationActionSchema = z
   .meta({ id: 'MediationAction' });
 export type MediationActionBody = z.infer<typeof mediationActionSchema>;
 
-
 const stepSchema = z.object({
   seq: z.number().int(),
   at: isoInstant,
@@ -115,8 +120,19 @@ export const mediationViewSchema = z
     overdue: z.boolean(),
     escalations: z.number().int(),
     reopens: z.number().int(),
-    round: z.object({ startedAt: isoInstant, endsBy: isoInstant, extended: z.boolean(), sessionsHeld: z.number().int(), sessionLimit: z.number().int() }).optional(),
-    sessions: z.array(z.object({ no: z.number().int(), at: isoInstant, place: z.string(), mediatorId: z.string(), outcome: z.string().optional(), documentRef: z.string().optional() })),
+    round: z
+      .object({ startedAt: isoInstant, endsBy: isoInstant, extended: z.boolean(), sessionsHeld: z.number().int(), sessionLimit: z.number().int() })
+      .optional(),
+    sessions: z.array(
+      z.object({
+        no: z.number().int(),
+        at: isoInstant,
+        place: z.string(),
+        mediatorId: z.string(),
+        outcome: z.string().optional(),
+        documentRef: z.string().optional(),
+      }),
+    ),
     agreement: z
       .object({
         terms: z.string(),
@@ -140,7 +156,9 @@ export const mediationViewSchema = z
       })
       .optional(),
     closedAt: isoInstant.optional(),
-    timeline: z.array(stepSchema.extend({ stage: z.enum(MEDIATION_STAGES), mediatorId: z.string().optional(), details: z.record(z.string(), z.unknown()).optional() })),
+    timeline: z.array(
+      stepSchema.extend({ stage: z.enum(MEDIATION_STAGES), mediatorId: z.string().optional(), details: z.record(z.string(), z.unknown()).optional() }),
+    ),
     liveState: liveStateSchema.optional(),
   })
   .meta({ id: 'Mediation' });

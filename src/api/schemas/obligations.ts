@@ -23,9 +23,7 @@ export const logContactSchema = z
   })
   .meta({ id: 'LogContact' });
 
-export const changeObligeeSchema = z
-  .strictObject({ obligeeId: unitIdParam, reason: freeText(500).optional() })
-  .meta({ id: 'ChangeObligee' });
+export const changeObligeeSchema = z.strictObject({ obligeeId: unitIdParam, reason: freeText(500).optional() }).meta({ id: 'ChangeObligee' });
 
 export const obligationListQuerySchema = z.strictObject({
   unit: unitIdParam.optional(),

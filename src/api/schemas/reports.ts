@@ -44,7 +44,15 @@ const caseMetrics = z.object({
 const keyed = <T extends z.ZodObject>(metrics: T) => z.array(metrics.extend({ key: z.string() }));
 
 export const caseReportSchema = z
-  .object({ kind: z.literal('cases'), unitId: z.string(), period: periodSchema, totals: caseMetrics, byCategory: keyed(caseMetrics), byUnit: keyed(caseMetrics), byPeriod: keyed(caseMetrics) })
+  .object({
+    kind: z.literal('cases'),
+    unitId: z.string(),
+    period: periodSchema,
+    totals: caseMetrics,
+    byCategory: keyed(caseMetrics),
+    byUnit: keyed(caseMetrics),
+    byPeriod: keyed(caseMetrics),
+  })
   .meta({ id: 'CaseReport' });
 
 const mediationMetrics = z.object({
@@ -61,7 +69,15 @@ const mediationMetrics = z.object({
 });
 
 export const mediationReportSchema = z
-  .object({ kind: z.literal('mediations'), unitId: z.string(), period: periodSchema, totals: mediationMetrics, byCategory: keyed(mediationMetrics), byUnit: keyed(mediationMetrics), byPeriod: keyed(mediationMetrics) })
+  .object({
+    kind: z.literal('mediations'),
+    unitId: z.string(),
+    period: periodSchema,
+    totals: mediationMetrics,
+    byCategory: keyed(mediationMetrics),
+    byUnit: keyed(mediationMetrics),
+    byPeriod: keyed(mediationMetrics),
+  })
   .meta({ id: 'MediationReport' });
 
 const complianceMetrics = z.object({

@@ -12,5 +12,10 @@ export const overdueQuerySchema = z.strictObject({
 
 export const summaryQuerySchema = z.strictObject({
   unit: unitIdParam.optional(),
-  withinHours: z.coerce.number().min(0.01).max(24 * 14).default(4).meta({ description: 'Horizon of the "will breach" list' }),
+  withinHours: z.coerce
+    .number()
+    .min(0.01)
+    .max(24 * 14)
+    .default(4)
+    .meta({ description: 'Horizon of the "will breach" list' }),
 });

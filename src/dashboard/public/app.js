@@ -160,10 +160,17 @@ async function renderBoard(unit) {
       'nav',
       { className: 'wide crumbs', 'aria-label': t('dashboard.scope') },
       el('strong', {}, `${t('dashboard.scope')}：`),
-      ...lineage.map((id, index) => (index === lineage.length - 1 ? el('span', { 'aria-current': 'page' }, unitName(id)) : el('a', { href: `#/units/${id}` }, unitName(id)))),
+      ...lineage.map((id, index) =>
+        index === lineage.length - 1 ? el('span', { 'aria-current': 'page' }, unitName(id)) : el('a', { href: `#/units/${id}` }, unitName(id)),
+      ),
       parent ? el('a', { href: `#/units/${parent}` }, t('dashboard.up', { unit: unitName(parent) })) : undefined,
     ),
-    el('section', { className: 'wide', id: 'overdue', 'aria-labelledby': 'overdue-h' }, el('h2', { id: 'overdue-h' }, t('dashboard.overdue.heading')), el('p', {}, t('dashboard.loading'))),
+    el(
+      'section',
+      { className: 'wide', id: 'overdue', 'aria-labelledby': 'overdue-h' },
+      el('h2', { id: 'overdue-h' }, t('dashboard.overdue.heading')),
+      el('p', {}, t('dashboard.loading')),
+    ),
     el(
       'section',
       { id: 'will-breach', 'aria-labelledby': 'breach-h' },
@@ -183,8 +190,18 @@ async function renderBoard(unit) {
       el('div', { id: 'will-breach-list' }),
     ),
     el('section', { id: 'load', 'aria-labelledby': 'load-h' }, el('h2', { id: 'load-h' }, t('dashboard.load.heading')), el('div', { id: 'load-list' })),
-    el('section', { className: 'wide', id: 'children', 'aria-labelledby': 'children-h' }, el('h2', { id: 'children-h' }, t('dashboard.children.heading')), el('div', { id: 'children-list' })),
-    el('section', { className: 'wide', id: 'compliance', 'aria-labelledby': 'compliance-h' }, el('h2', { id: 'compliance-h' }, t('dashboard.compliance.heading')), el('div', { id: 'compliance-charts' })),
+    el(
+      'section',
+      { className: 'wide', id: 'children', 'aria-labelledby': 'children-h' },
+      el('h2', { id: 'children-h' }, t('dashboard.children.heading')),
+      el('div', { id: 'children-list' }),
+    ),
+    el(
+      'section',
+      { className: 'wide', id: 'compliance', 'aria-labelledby': 'compliance-h' },
+      el('h2', { id: 'compliance-h' }, t('dashboard.compliance.heading')),
+      el('div', { id: 'compliance-charts' }),
+    ),
   );
   await refresh();
 }
@@ -233,7 +250,11 @@ async function fillBoard(unit) {
     table(
       undefined,
       ['assignee', 'open', 'overdue'].map((column) => t(`dashboard.column.${column}`)),
-      summary.loadByAssignee.map((row) => [staffName(row.assigneeId), String(row.open), row.overdue > 0 ? el('span', { className: 'overdue' }, String(row.overdue)) : '0']),
+      summary.loadByAssignee.map((row) => [
+        staffName(row.assigneeId),
+        String(row.open),
+        row.overdue > 0 ? el('span', { className: 'overdue' }, String(row.overdue)) : '0',
+      ]),
       t('dashboard.load.empty'),
     ),
   );
@@ -281,7 +302,13 @@ function chart(caption, rows, nameOf) {
       'ul',
       { className: 'chart' },
       rows.slice(0, 30).map((row) => {
-        const words = t('dashboard.compliance.bar', { name: nameOf(row.id), met: row.met, missed: row.missed, currentMet: row.currentMet, obligations: row.obligations });
+        const words = t('dashboard.compliance.bar', {
+          name: nameOf(row.id),
+          met: row.met,
+          missed: row.missed,
+          currentMet: row.currentMet,
+          obligations: row.obligations,
+        });
         return el(
           'li',
           { 'aria-label': words, title: words },
@@ -311,28 +338,43 @@ async function renderCase(id) {
   );
   main.replaceChildren(
     el('p', {}, el('a', { href: '#/' }, t('dashboard.case.back'))),
-    el('section', { id: 'case', 'aria-labelledby': 'case-h' }, el('h2', { id: 'case-h' }, t('dashboard.case.heading', { id })), el('div', { id: 'case-facts' }, t('dashboard.loading'))),
-    el('section', { 'aria-labelledby': 'actions-h' }, el('h2', { id: 'actions-h' }, t('dashboard.case.actions')), el(
-      'div',
-      { className: 'forms' },
-      actionForm(id, 'reassign', t('dashboard.case.reassign'), [
-        el('label', { for: 'assignee' }, t('dashboard.case.assignee')),
-        reassignTo,
-        el('label', { for: 'reassign-reason' }, t('dashboard.case.reason')),
-        el('textarea', { id: 'reassign-reason', name: 'reason', rows: 2 }),
-      ]),
-      actionForm(id, 'move_deadline', t('dashboard.case.moveDeadline'), [
-        el('label', { for: 'due-at' }, t('dashboard.case.newDeadline', { zone })),
-        el('input', { id: 'due-at', name: 'dueAt', type: 'datetime-local', required: true }),
-        el('label', { for: 'move-reason' }, t('dashboard.case.reason')),
-        el('textarea', { id: 'move-reason', name: 'reason', rows: 2, required: true }),
-      ]),
-      actionForm(id, 'escalate', t('dashboard.case.escalate'), [
-        el('label', { for: 'escalate-reason' }, t('dashboard.case.reason')),
-        el('textarea', { id: 'escalate-reason', name: 'reason', rows: 2, required: true }),
-      ]),
-    )),
-    el('section', { 'aria-labelledby': 'timeline-h' }, el('h2', { id: 'timeline-h' }, t('dashboard.case.timeline')), el('ol', { id: 'timeline', className: 'timeline' })),
+    el(
+      'section',
+      { id: 'case', 'aria-labelledby': 'case-h' },
+      el('h2', { id: 'case-h' }, t('dashboard.case.heading', { id })),
+      el('div', { id: 'case-facts' }, t('dashboard.loading')),
+    ),
+    el(
+      'section',
+      { 'aria-labelledby': 'actions-h' },
+      el('h2', { id: 'actions-h' }, t('dashboard.case.actions')),
+      el(
+        'div',
+        { className: 'forms' },
+        actionForm(id, 'reassign', t('dashboard.case.reassign'), [
+          el('label', { for: 'assignee' }, t('dashboard.case.assignee')),
+          reassignTo,
+          el('label', { for: 'reassign-reason' }, t('dashboard.case.reason')),
+          el('textarea', { id: 'reassign-reason', name: 'reason', rows: 2 }),
+        ]),
+        actionForm(id, 'move_deadline', t('dashboard.case.moveDeadline'), [
+          el('label', { for: 'due-at' }, t('dashboard.case.newDeadline', { zone })),
+          el('input', { id: 'due-at', name: 'dueAt', type: 'datetime-local', required: true }),
+          el('label', { for: 'move-reason' }, t('dashboard.case.reason')),
+          el('textarea', { id: 'move-reason', name: 'reason', rows: 2, required: true }),
+        ]),
+        actionForm(id, 'escalate', t('dashboard.case.escalate'), [
+          el('label', { for: 'escalate-reason' }, t('dashboard.case.reason')),
+          el('textarea', { id: 'escalate-reason', name: 'reason', rows: 2, required: true }),
+        ]),
+      ),
+    ),
+    el(
+      'section',
+      { 'aria-labelledby': 'timeline-h' },
+      el('h2', { id: 'timeline-h' }, t('dashboard.case.timeline')),
+      el('ol', { id: 'timeline', className: 'timeline' }),
+    ),
   );
   /** @type {HTMLElement} */ (document.getElementById('case-h')).focus?.();
   await refresh();

@@ -167,7 +167,17 @@ function treeNode(unit) {
       'div',
       { className: 'node' },
       children.length > 0
-        ? el('button', { type: 'button', className: 'toggle secondary', 'aria-expanded': String(open), 'aria-label': words(open ? 'units.collapse' : 'units.expand', { unit: name }), onclick: toggle }, open ? '−' : '+')
+        ? el(
+            'button',
+            {
+              type: 'button',
+              className: 'toggle secondary',
+              'aria-expanded': String(open),
+              'aria-label': words(open ? 'units.collapse' : 'units.expand', { unit: name }),
+              onclick: toggle,
+            },
+            open ? '−' : '+',
+          )
         : el('span', { className: 'toggle-space', 'aria-hidden': 'true' }),
       el('a', { href: `#/directory/${encodeURIComponent(unit.id)}`, 'aria-current': unit.id === dir.selected ? 'true' : undefined }, name),
       el('span', { className: 'meta' }, `${t(`level.${unit.level}`)} · ${words('units.onDuty', { name: unit.dutyOfficer.name ?? unit.dutyOfficer.id })}`),
@@ -180,7 +190,10 @@ function treeNode(unit) {
 function fillTree() {
   const section = /** @type {HTMLElement} */ (document.getElementById('dir-tree'));
   const roots = dir.units.filter((unit) => !unitOf(unit.parent));
-  section.replaceChildren(el('h2', { id: 'dir-tree-h' }, words('units.heading')), el('nav', { 'aria-labelledby': 'dir-tree-h' }, el('ul', { className: 'tree' }, roots.map(treeNode))));
+  section.replaceChildren(
+    el('h2', { id: 'dir-tree-h' }, words('units.heading')),
+    el('nav', { 'aria-labelledby': 'dir-tree-h' }, el('ul', { className: 'tree' }, roots.map(treeNode))),
+  );
 }
 
 // ---------------------------------------------------------------- the chosen unit and its staff
@@ -189,13 +202,17 @@ function fillUnit() {
   const section = /** @type {HTMLElement} */ (document.getElementById('dir-unit'));
   const unit = unitOf(dir.selected);
   if (!unit) {
-    section.replaceChildren(el('h2', { id: 'dir-unit-h', tabindex: '-1' }, words('units.heading')), el('p', { className: 'empty' }, words('unit.noneSelected')));
+    section.replaceChildren(
+      el('h2', { id: 'dir-unit-h', tabindex: '-1' }, words('units.heading')),
+      el('p', { className: 'empty' }, words('unit.noneSelected')),
+    );
     return;
   }
   const writable = dir.summary.writable;
   const staff = dir.people.filter((person) => person.posts.some((post) => post.unit === unit.id));
   const row = (label, ...value) => [el('dt', {}, label), el('dd', {}, ...value)];
-  const button = (label, action, ariaLabel) => el('button', { type: 'button', className: 'secondary', 'aria-label': ariaLabel, onclick: () => void action() }, label);
+  const button = (label, action, ariaLabel) =>
+    el('button', { type: 'button', className: 'secondary', 'aria-label': ariaLabel, onclick: () => void action() }, label);
   section.replaceChildren(
     ...present(
       el('h2', { id: 'dir-unit-h', tabindex: '-1' }, words('unitLabel', { name: nameOf(unit.name), level: t(`level.${unit.level}`) })),
@@ -236,7 +253,9 @@ function fillUnit() {
                 'span',
                 { className: 'actions' },
                 button(words('staff.edit'), () => openStaffEdit(person.id), words('staff.editLabel', { name: person.name })),
-                person.active ? button(words('staff.deactivate'), () => openDeactivate(person.id), words('staff.deactivateLabel', { name: person.name })) : undefined,
+                person.active
+                  ? button(words('staff.deactivate'), () => openDeactivate(person.id), words('staff.deactivateLabel', { name: person.name }))
+                  : undefined,
               )
             : undefined,
         ]),
@@ -255,7 +274,11 @@ function openEditor(title, ...content) {
   if (!section) return;
   section.hidden = false;
   const heading = el('h2', { id: 'dir-editor-h', tabindex: '-1' }, title);
-  section.replaceChildren(heading, ...present(content), el('p', {}, el('button', { type: 'button', className: 'secondary', onclick: closeEditor }, words('close'))));
+  section.replaceChildren(
+    heading,
+    ...present(content),
+    el('p', {}, el('button', { type: 'button', className: 'secondary', onclick: closeEditor }, words('close'))),
+  );
   heading.focus();
 }
 
@@ -325,7 +348,11 @@ function field(id, label, control, hint) {
 const input = (name, attrs = {}) => el('input', { name, autocomplete: 'off', ...attrs });
 
 function select(name, options, selected, attrs = {}) {
-  return el('select', { name, ...attrs }, options.map(([value, label]) => el('option', { value, selected: value === selected }, label)));
+  return el(
+    'select',
+    { name, ...attrs },
+    options.map(([value, label]) => el('option', { value, selected: value === selected }, label)),
+  );
 }
 
 /** A checkbox with its label, which stands for `fieldName` when the API names it. */
@@ -339,7 +366,9 @@ const unitOptions = (keep = (_unit) => true) =>
     .filter(({ unit }) => keep(unit))
     .map(({ unit, depth }) => [unit.id, `${'\u00a0\u00a0'.repeat(depth)}${words('unitLabel', { name: nameOf(unit.name), level: t(`level.${unit.level}`) })}`]);
 const staffOptions = (except) =>
-  dir.people.filter((person) => person.active && person.id !== except).map((person) => [person.id, words('staffOption', { name: person.name, unit: unitLabel(person.unit), role: roleLabel(person.role) })]);
+  dir.people
+    .filter((person) => person.active && person.id !== except)
+    .map((person) => [person.id, words('staffOption', { name: person.name, unit: unitLabel(person.unit), role: roleLabel(person.role) })]);
 const text = (data, name) => String(data.get(name) ?? '').trim();
 
 /** The extra posts of a staff member, a unit and a role per row, rows added and removed. */
@@ -362,7 +391,12 @@ function postsField(prefix, posts, ownRole) {
       'div',
       { className: 'post-row' },
       el('div', {}, el('label', { 'data-part': 'unit' }, words('staff.postUnit')), unitChoice),
-      el('div', {}, el('label', { 'data-part': 'role' }, words('staff.postRole')), select('', [['', words('staff.sameRole')], ...roleOptions()], post && post.role !== ownRole ? post.role : '', { 'data-part': 'role' })),
+      el(
+        'div',
+        {},
+        el('label', { 'data-part': 'role' }, words('staff.postRole')),
+        select('', [['', words('staff.sameRole')], ...roleOptions()], post && post.role !== ownRole ? post.role : '', { 'data-part': 'role' }),
+      ),
       el(
         'button',
         {
@@ -384,7 +418,14 @@ function postsField(prefix, posts, ownRole) {
   const add = el('button', { type: 'button', className: 'secondary', onclick: () => addRow(undefined).focus() }, words('staff.addPost'));
   for (const post of posts) addRow(post);
   return {
-    group: el('fieldset', { 'data-field': 'posts' }, el('legend', {}, words('staff.extraPosts')), el('p', { className: 'hint' }, words('staff.postsHint')), rows, el('p', {}, add)),
+    group: el(
+      'fieldset',
+      { 'data-field': 'posts' },
+      el('legend', {}, words('staff.extraPosts')),
+      el('p', { className: 'hint' }, words('staff.postsHint')),
+      rows,
+      el('p', {}, add),
+    ),
     /** The posts as the API takes them: a role only where it is not the person's own. */
     read: (data) =>
       [...rows.children].map((_, index) => {
@@ -405,7 +446,15 @@ function boundsField(prefix, bounds) {
       'div',
       { className: 'bounds' },
       ['minLng', 'minLat', 'maxLng', 'maxLat'].map((key, index) =>
-        el('div', {}, ...field(`${prefix}-bounds-${index}`, words(`unit.${key}`), input(`bounds.${index}`, { type: 'number', step: 'any', inputmode: 'decimal', value: bounds?.[index] ?? '' }))),
+        el(
+          'div',
+          {},
+          ...field(
+            `${prefix}-bounds-${index}`,
+            words(`unit.${key}`),
+            input(`bounds.${index}`, { type: 'number', step: 'any', inputmode: 'decimal', value: bounds?.[index] ?? '' }),
+          ),
+        ),
       ),
     ),
   );
@@ -517,13 +566,26 @@ function openDeactivate(staffId) {
     returnTo.disabled = mode !== 'unit';
   };
   const radio = (mode, label, checked) =>
-    el('div', { className: 'check' }, el('input', { type: 'radio', id: `dv-mode-${mode}`, name: 'mode', value: mode, checked, onchange: () => choose(mode) }), el('label', { for: `dv-mode-${mode}` }, label));
+    el(
+      'div',
+      { className: 'check' },
+      el('input', { type: 'radio', id: `dv-mode-${mode}`, name: 'mode', value: mode, checked, onchange: () => choose(mode) }),
+      el('label', { for: `dv-mode-${mode}` }, label),
+    );
   const form = directoryForm(
     'dir-deactivate',
     [
       el('p', {}, words('deactivate.intro', { name: person.name })),
-      person.dutyOfficerOf.length > 0 ? el('p', {}, words('deactivate.onDuty', { name: person.name, units: list(person.dutyOfficerOf.map(unitLabel)) })) : undefined,
-      el('fieldset', {}, el('legend', {}, words('deactivate.to')), radio('successor', words('deactivate.toSuccessor'), true), radio('unit', words('deactivate.toUnit'), false)),
+      person.dutyOfficerOf.length > 0
+        ? el('p', {}, words('deactivate.onDuty', { name: person.name, units: list(person.dutyOfficerOf.map(unitLabel)) }))
+        : undefined,
+      el(
+        'fieldset',
+        {},
+        el('legend', {}, words('deactivate.to')),
+        radio('successor', words('deactivate.toSuccessor'), true),
+        radio('unit', words('deactivate.toUnit'), false),
+      ),
       ...field('dv-successor', words('deactivate.successor'), successor),
       ...field('dv-unit', words('deactivate.unit'), returnTo, words('deactivate.unitHint')),
       ...field('dv-reason', words('deactivate.reason'), el('textarea', { name: 'reason', rows: 2 })),
@@ -580,7 +642,18 @@ function handOverDetails(progress) {
       progress.completedAt ? row(words('handOver.completedAt'), localTime(progress.completedAt)) : [],
     ),
     progress.stage === 'completed' ? el('p', { className: 'notice' }, words('handOver.done')) : undefined,
-    progress.problems?.length ? el('div', { className: 'alert' }, words('handOver.refused'), el('ul', {}, progress.problems.map((found) => el('li', {}, `${found.field}: ${found.key}`)))) : undefined,
+    progress.problems?.length
+      ? el(
+          'div',
+          { className: 'alert' },
+          words('handOver.refused'),
+          el(
+            'ul',
+            {},
+            progress.problems.map((found) => el('li', {}, `${found.field}: ${found.key}`)),
+          ),
+        )
+      : undefined,
     table(
       undefined,
       ['kind', 'item', 'status', 'to', 'reason'].map((column) => words(`handOver.column.${column}`)),
@@ -613,7 +686,12 @@ function readName(data) {
 }
 
 function addressesField(prefix, addresses) {
-  return field(`${prefix}-addresses`, words('unit.addresses'), el('textarea', { name: 'addresses', rows: 3 }, (addresses ?? []).join('\n')), words('unit.addressesHint'));
+  return field(
+    `${prefix}-addresses`,
+    words('unit.addresses'),
+    el('textarea', { name: 'addresses', rows: 3 }, (addresses ?? []).join('\n')),
+    words('unit.addressesHint'),
+  );
 }
 
 function openAddUnit() {
@@ -624,8 +702,24 @@ function openAddUnit() {
     'dir-add-unit',
     [
       ...field('au-id', words('unit.id'), input('id', { required: true }), words('idHint')),
-      ...field('au-level', words('unit.level'), select('level', LEVELS.map((each) => [each, t(`level.${each}`)]), level)),
-      ...field('au-parent', words('unit.parent'), select('parent', unitOptions((unit) => unit.level !== 'grid'), parent.id)),
+      ...field(
+        'au-level',
+        words('unit.level'),
+        select(
+          'level',
+          LEVELS.map((each) => [each, t(`level.${each}`)]),
+          level,
+        ),
+      ),
+      ...field(
+        'au-parent',
+        words('unit.parent'),
+        select(
+          'parent',
+          unitOptions((unit) => unit.level !== 'grid'),
+          parent.id,
+        ),
+      ),
       ...nameFields('au', undefined),
       ...field('au-duty', words('unit.dutyOfficer'), select('dutyOfficer', [['', '—'], ...staffOptions(undefined)], ''), words('unit.dutyOfficerHint')),
       ...addressesField('au', []),
@@ -717,9 +811,17 @@ function shown(key, value) {
 function changes(entry) {
   const keys = [...new Set([...Object.keys(entry.before ?? {}), ...Object.keys(entry.after ?? {})])].filter((key) => key !== 'id');
   const lines = keys
-    .map((key) => ({ field: words(`field.${key}`), before: entry.before ? shown(key, entry.before[key]) : '—', after: entry.after ? shown(key, entry.after[key]) : '—' }))
+    .map((key) => ({
+      field: words(`field.${key}`),
+      before: entry.before ? shown(key, entry.before[key]) : '—',
+      after: entry.after ? shown(key, entry.after[key]) : '—',
+    }))
     .filter((line) => line.before !== line.after);
-  return el('ul', { className: 'diff' }, lines.map((line) => el('li', {}, words('audit.line', line))));
+  return el(
+    'ul',
+    { className: 'diff' },
+    lines.map((line) => el('li', {}, words('audit.line', line))),
+  );
 }
 
 const AUDIT_COLUMNS = ['when', 'who', 'change', 'target', 'what', 'reason'];
@@ -734,7 +836,11 @@ function auditRow(entry) {
     changes(entry),
     entry.reason,
   ];
-  return el('tr', { 'data-change': entry.change, 'data-target': entry.target.id }, cells.map((cell, index) => el('td', { 'data-label': words(`audit.${AUDIT_COLUMNS[index]}`) }, cell)));
+  return el(
+    'tr',
+    { 'data-change': entry.change, 'data-target': entry.target.id },
+    cells.map((cell, index) => el('td', { 'data-label': words(`audit.${AUDIT_COLUMNS[index]}`) }, cell)),
+  );
 }
 
 /** The audit, newest first: the first page, or the next one (`from` is the answer's `next` link) below it. */
@@ -743,18 +849,38 @@ async function fillAudit(from) {
   if (!section) return;
   const answer = await api(from ?? `/api/v1/admin/audit?limit=${AUDIT_PAGE_SIZE}`);
   if (answer.status !== 200) {
-    section.replaceChildren(el('h2', { id: 'dir-audit-h' }, words('audit.heading')), el('p', { className: 'alert', role: 'alert' }, words('unavailable', { error: answer.body?.detail ?? answer.status })));
+    section.replaceChildren(
+      el('h2', { id: 'dir-audit-h' }, words('audit.heading')),
+      el('p', { className: 'alert', role: 'alert' }, words('unavailable', { error: answer.body?.detail ?? answer.status })),
+    );
     return;
   }
   let body = from ? section.querySelector('tbody') : null;
   if (!body) {
     body = el('tbody');
-    const more = el('button', { type: 'button', className: 'secondary', id: 'dir-audit-more', onclick: () => void fillAudit(dir.auditNext) }, words('audit.more'));
+    const more = el(
+      'button',
+      { type: 'button', className: 'secondary', id: 'dir-audit-more', onclick: () => void fillAudit(dir.auditNext) },
+      words('audit.more'),
+    );
     section.replaceChildren(
       el('h2', { id: 'dir-audit-h' }, words('audit.heading')),
       answer.body.entries.length === 0
         ? el('p', { className: 'empty' }, words('audit.empty'))
-        : el('table', { id: 'dir-audit-table', className: 'audit stacked' }, el('thead', {}, el('tr', {}, AUDIT_COLUMNS.map((column) => el('th', { scope: 'col' }, words(`audit.${column}`))))), body),
+        : el(
+            'table',
+            { id: 'dir-audit-table', className: 'audit stacked' },
+            el(
+              'thead',
+              {},
+              el(
+                'tr',
+                {},
+                AUDIT_COLUMNS.map((column) => el('th', { scope: 'col' }, words(`audit.${column}`))),
+              ),
+            ),
+            body,
+          ),
       el('p', {}, more),
     );
   }

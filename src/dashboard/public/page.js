@@ -52,7 +52,15 @@ export function el(tag, attrs = {}, ...children) {
 export function localTime(iso) {
   if (!iso) return '';
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone: state.me.city.timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: state.me.city.timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
       .formatToParts(new Date(iso))
       .map((part) => [part.type, part.value]),
   );
@@ -66,8 +74,26 @@ export function table(caption, headers, rows, emptyText, className) {
     'table',
     { className },
     caption ? el('caption', {}, caption) : undefined,
-    el('thead', {}, el('tr', {}, headers.map((header) => el('th', { scope: 'col' }, header)))),
-    el('tbody', {}, rows.map((cells) => el('tr', {}, cells.map((cell, index) => el('td', { 'data-label': headers[index] }, cell))))),
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        headers.map((header) => el('th', { scope: 'col' }, header)),
+      ),
+    ),
+    el(
+      'tbody',
+      {},
+      rows.map((cells) =>
+        el(
+          'tr',
+          {},
+          cells.map((cell, index) => el('td', { 'data-label': headers[index] }, cell)),
+        ),
+      ),
+    ),
   );
 }
 
@@ -160,7 +186,13 @@ export function showRefusal(form, feedback, answer, summary) {
       'div',
       { className: 'alert', role: 'alert' },
       `${summary}：${problem.detail ?? answer.status}`,
-      problem.errors?.length ? el('ul', {}, problem.errors.map((error) => el('li', {}, `${error.field}: ${error.message}`))) : undefined,
+      problem.errors?.length
+        ? el(
+            'ul',
+            {},
+            problem.errors.map((error) => el('li', {}, `${error.field}: ${error.message}`)),
+          )
+        : undefined,
     ),
   );
 }
