@@ -17,7 +17,7 @@
  *
  * Pure: no clock but the `nowMs` it is given, no I/O, so a replay computes the same steps.
  */
-import { current, isDraft, produce, type Draft } from 'immer';
+import { current, isDraft, type Draft } from 'immer';
 import type { ActionRequest, CaseAction } from './case-rules';
 import {
   FINAL_STATUSES,
@@ -29,7 +29,7 @@ import {
   type SlaPlan,
   type TimelineEntry,
 } from './case-model';
-import { InvalidEntityInput, type CommonEffect, type Transition } from './machine';
+import { InvalidEntityInput, iso, MachineStep, transition, type CommonEffect, type StepContext, type Transition } from './machine';
 import type { MediationInput } from './mediation-model';
 import type { NotificationRequest, NotificationTemplate } from './notification';
 import type { SearchIndex } from './search-index';
@@ -204,33 +204,22 @@ export function tryCaseCalendar(run: CaseRun, calendar: WorkingCalendar): void {
 
 /** One step of a case. */
 export function caseStep(run: CaseRun, event: CaseEvent, nowMs: number, policy: CasePolicy): Transition<CaseRun, CaseEffect> {
-  const effects: CaseEffect[] = [];
-  const state = produce(run, (draft) => {
-    new CaseStep(draft, run, effects, nowMs, policy).on(event);
-  });
-  return { state, effects };
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
+  return transition(run, nowMs, (step) => new CaseStep(step, policy).on(event));
 }
 
 type EntryExtra = Pick<TimelineEntry, 'note' | 'details'>;
 type Audience = Omit<NotificationRequest, 'messageId' | 'template' | 'facts'>;
 
 /** One step's working copy: the transitions below change it, and list their effects in order. */
-class CaseStep {
+class CaseStep extends MachineStep<CaseRun, CaseEffect> {
   private readonly state: Draft<CaseState>;
 
   constructor(
-    private readonly run: Draft<CaseRun>,
-    /** The state before this step (plain values, safe to hand on in effects). */
-    private readonly before: CaseRun,
-    private readonly effects: CaseEffect[],
-    private readonly now: number,
+    step: StepContext<CaseRun, CaseEffect>,
     private readonly policy: CasePolicy,
   ) {
-    this.state = run.case;
+    super(step);
+    this.state = this.run.case;
   }
 
   on(event: CaseEvent): void {

@@ -16,9 +16,9 @@
  *
  * Pure: no clock but the `nowMs` it is given, no I/O.
  */
-import { current, isDraft, produce, type Draft } from 'immer';
+import { current, isDraft, type Draft } from 'immer';
 import type { Actor, MediationProgress, TimelineEntry } from './case-model';
-import { InvalidEntityInput, type CommonEffect, type Transition } from './machine';
+import { InvalidEntityInput, iso, MachineStep, transition, type CommonEffect, type StepContext, type Transition } from './machine';
 import {
   isFinalStage,
   MIN_PARTIES,
@@ -146,18 +146,10 @@ export function liveFiredTimers(run: MediationRun): string[] {
 
 /** One step of a mediation. */
 export function mediationStep(run: MediationRun, event: MediationEvent, nowMs: number, context: MediationContext): Transition<MediationRun, MediationEffect> {
-  const effects: MediationEffect[] = [];
-  const state = produce(run, (draft) => {
-    new MediationStep(draft, run, effects, nowMs, context).on(event);
-  });
-  return { state, effects };
+  return transition(run, nowMs, (step) => new MediationStep(step, context).on(event));
 }
 
 const SYSTEM: Actor = { kind: 'system' };
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
 
 type EntryExtra = Pick<MediationTimelineEntry, 'note' | 'documentRef' | 'details'>;
 type StaffAudience = Pick<NotificationRequest, 'staffIds' | 'supervisorsOf'> & { withTimeline?: boolean };
@@ -165,18 +157,15 @@ type Extra = Record<string, string | number | undefined>;
 type FollowUp = Extract<MediationActionRequest['action'], { type: 'follow_up' }>;
 
 /** One step's working copy: the transitions below change it, and list their effects in order. */
-class MediationStep {
+class MediationStep extends MachineStep<MediationRun, MediationEffect> {
   private readonly state: Draft<MediationState>;
 
   constructor(
-    private readonly run: Draft<MediationRun>,
-    /** The run before this step (plain values, safe to hand on in effects). */
-    private readonly before: MediationRun,
-    private readonly effects: MediationEffect[],
-    private readonly now: number,
+    step: StepContext<MediationRun, MediationEffect>,
     private readonly context: MediationContext,
   ) {
-    this.state = run.mediation;
+    super(step);
+    this.state = this.run.mediation;
   }
 
   on(event: MediationEvent): void {

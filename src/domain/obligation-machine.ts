@@ -8,9 +8,9 @@
  *
  * Pure: no clock but the `nowMs` it is given, no I/O.
  */
-import { produce, type Draft } from 'immer';
+import type { Draft } from 'immer';
 import type { Actor } from './case-model';
-import type { CommonEffect, Transition } from './machine';
+import { iso, MachineStep, transition, type CommonEffect, type StepContext, type Transition } from './machine';
 import { currentPeriodMet, obligationFactsOf, PERIOD_RECORDS_KEPT, type ContactChannel, type ObligationInput, type ObligationState } from './obligation-model';
 import { nextPeriod, periodContaining, type ObligationPeriod } from './obligation-periods';
 import type { NotificationRequest, NotificationTemplate } from './notification';
@@ -111,27 +111,18 @@ export function periodRunning(state: ObligationState, nowMs: number): boolean {
 
 /** One step of an obligation; `input` is its policy (period, contacts required, reminder lead, escalation). */
 export function obligationStep(run: ObligationRun, event: ObligationEvent, nowMs: number, input: ObligationInput): Transition<ObligationRun, ObligationEffect> {
-  const effects: ObligationEffect[] = [];
-  const state = produce(run, (draft) => {
-    new ObligationStep(draft, effects, nowMs, input).on(event);
-  });
-  return { state, effects };
+  return transition(run, nowMs, (step) => new ObligationStep(step, input).on(event));
 }
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
-
-class ObligationStep {
+class ObligationStep extends MachineStep<ObligationRun, ObligationEffect> {
   private readonly state: Draft<ObligationState>;
 
   constructor(
-    private readonly run: Draft<ObligationRun>,
-    private readonly effects: ObligationEffect[],
-    private readonly now: number,
+    step: StepContext<ObligationRun, ObligationEffect>,
     private readonly input: ObligationInput,
   ) {
-    this.state = run.obligation;
+    super(step);
+    this.state = this.run.obligation;
   }
 
   on(event: ObligationEvent): void {
