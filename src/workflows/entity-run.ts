@@ -74,11 +74,6 @@ export class EntityRun<State, Event, Effect extends { type: string }, Entry = ne
     return this.current;
   }
 
-  /** True when this run writes to the records store. */
-  get recording(): boolean {
-    return this.recorder !== undefined;
-  }
-
   /**
    * Feeds one event to the machine and carries out its effects in order. Synchronous unless an
    * effect of the workflow's own kind is asynchronous, so a synchronous Update handler stays so.
@@ -104,19 +99,21 @@ export class EntityRun<State, Event, Effect extends { type: string }, Entry = ne
    * await: the caller goes on in the same turn, as saved histories expect), unless `atLeastMs`
    * asks for a timer even then (obligations always wait at least a millisecond).
    */
-  waitForChange(wakeAtMs: number | undefined, atLeastMs?: number): Promise<void> | undefined {
+  waitForChange(wakeAtMs: number | undefined, atLeastMs?: number): Promise<unknown> | undefined {
     const seen = this.version;
     const changed = () => this.version !== seen;
+    // The condition itself is returned (no .then): an extra hop would let other coroutines of the
+    // same activation run first, and their commands come out in another order than in history.
     if (wakeAtMs === undefined) return condition(changed);
-    if (atLeastMs !== undefined) return condition(changed, Math.max(wakeAtMs - Date.now(), atLeastMs)).then(() => undefined);
-    if (wakeAtMs > Date.now()) return condition(changed, wakeAtMs - Date.now()).then(() => undefined);
+    if (atLeastMs !== undefined) return condition(changed, Math.max(wakeAtMs - Date.now(), atLeastMs));
+    if (wakeAtMs > Date.now()) return condition(changed, wakeAtMs - Date.now());
     return undefined;
   }
 
   /**
    * The main loop of a case or mediation: sleeps until the next of the machine's timers (or a
-   * change), lets the workflow act on what is due, and continues-as-new when the history is full,
-   * carrying what `carryOver` builds (with the records still unconfirmed). Returns once `done()`.
+   * change), lets the workflow act on what is due, and when the history is full settles and calls
+   * `continueAsNew` with the records still unconfirmed. Returns once `done()`.
    */
   async runUntilDone(loop: {
     done: () => boolean;
