@@ -195,6 +195,38 @@ describe('sessions', () => {
   });
 });
 
+describe('staff steps at any stage', () => {
+  it('a new mediator mid-round takes over the pending session too', () => {
+    const { run } = inSessions();
+    const other = { id: 'chu-hongmei', role: demoOrg.staff('chu-hongmei')!.role, unitId: demoOrg.staff('chu-hongmei')!.unit };
+    const changed = play(
+      [
+        [act({ type: 'schedule_session', at: iso(T0 + 5 * DAY), place: '村委会' }), T0 + DAY],
+        [act({ type: 'assign_mediator', mediator: other, note: '回避' }), T0 + 2 * DAY],
+      ],
+      run,
+    );
+    expect(changed.run.mediation).toMatchObject({ stage: 'sessions', mediatorId: other.id });
+    expect(changed.run.mediation.sessions.at(-1)?.mediatorId).toBe(other.id);
+    expect(changed.run.mediation.timeline.at(-1)).toMatchObject({ type: 'mediator_assigned', details: { from: MEDIATOR.id, to: other.id } });
+    expect(kinds(changed.last)).toEqual(['index', 'record:mediator_assigned', 'notify:mediation_mediator_assigned']);
+  });
+
+  it('a supervisor escalates at once, and the round there starts afresh', () => {
+    const { run } = inSessions();
+    const escalated = play([[act({ type: 'escalate', reason: '案情复杂' }), T0 + 2 * DAY]], run);
+    expect(escalated.run.mediation).toMatchObject({ stage: 'assignment', unitId: 'changxingdao', escalations: 1, mediatorId: undefined });
+    expect(escalated.run.mediation.timeline.at(-1)).toMatchObject({ type: 'escalated', actor: SUPERVISOR, note: '案情复杂' });
+  });
+
+  it('a note only records', () => {
+    const { run } = inSessions();
+    const noted = mediationStep(run, act({ type: 'note', note: '电话沟通' }), T0 + 2 * DAY, standalone);
+    expect(kinds(noted.effects)).toEqual(['record:note']);
+    expect(noted.state.mediation.stage).toBe('sessions');
+  });
+});
+
 describe('agreement and after', () => {
   it('an agreement waits for signatures; all signed puts it in force with the judicial window', () => {
     const { run, last } = withAgreement();
